@@ -1,0 +1,78 @@
+"""Diagnostics: one frozen dataclass, one registry of stable codes.
+
+Every output format (text, JSON, SARIF, LaTeX report) is a rendering of a list of
+``Diagnostic``.  Codes never change meaning once released; add new ones instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from symcheck.source import Span
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    level: str  # SARIF level: "error", "warning", "note"
+    doc: str
+
+
+_RULES = [
+    # verdicts
+    Rule("SC001", "proved", "note", "The relation was proved symbolically."),
+    Rule("SC002", "verified", "note", "The relation was verified by exact randomized evaluation."),
+    Rule("SC100", "refuted", "error", "The relation is false: the sides differ at a counterexample."),
+    Rule("SC101", "shape-mismatch", "error", "The sides have different shapes, or an operation joins incompatible shapes."),
+    Rule("SC102", "number-mismatch", "error", "A number written in the document is wrong to the precision it is stated."),
+    Rule("SC103", "misnamed-function", "error", "A definition contradicts the known function its name denotes."),
+    Rule("SC104", "bad-reference", "warning", "A cross-reference points at equations that do not say what the text needs."),
+    Rule("SC105", "missing-hypothesis", "warning", "An argument needs a hypothesis the document does not state."),
+    Rule("SC110", "lost-prime", "error", "A derivative claim is written without its derivative mark."),
+    Rule("SC200", "undecided-parse", "warning", "The relation could not be read; nothing was decided."),
+    Rule("SC201", "undecided-symbol", "warning", "The relation uses a symbol the document never introduces."),
+    Rule("SC202", "undecided-unsupported", "warning", "The relation uses a construct the engine cannot decide."),
+    Rule("SC203", "undecided-timeout", "warning", "Deciding the relation exceeded its time limit."),
+    Rule("SC204", "undecided-ambiguous", "warning", "The relation can be read in more than one way and the readings disagree."),
+    Rule("SC300", "ocr-repair", "note", "Text damaged by lost backslashes was repaired before reading."),
+    Rule("SC301", "assumed-macro", "note", "A macro not defined in the document was read with its usual meaning."),
+    Rule("SC302", "unknown-symbol", "warning", "A mathematical mention names a symbol the document never defines."),
+    Rule("SC303", "garbled-row", "warning", "A row is duplicated, truncated or inconsistent with its neighbours."),
+    Rule("SC304", "reading-note", "note", "How symcheck read a notation that has more than one meaning."),
+    Rule("SC305", "subscript-binding", "warning", "An unbraced subscript binds one character only."),
+    Rule("SC306", "free-index", "warning", "An index is used outside the sum that binds it."),
+    Rule("SC900", "internal-error", "error", "symcheck failed on this input; this is a bug in symcheck, not a verdict."),
+]
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A replacement that has been proved to make the relation true."""
+
+    latex: str  # the corrected relation, LaTeX
+    description: str  # "transpose A", "parenthesise Y - AW"
+    span: Span  # what it replaces in the original document
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    path: str = ""
+    lhs: str = ""  # as the author wrote it
+    rhs: str = ""
+    evidence: tuple[str, ...] = field(default_factory=tuple)  # how it was decided
+    counterexample: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    fixes: tuple[Fix, ...] = field(default_factory=tuple)
+    label: str = ""  # equation tag, when the author gave one
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def level(self) -> str:
+        return self.rule.level
