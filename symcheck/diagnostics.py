@@ -20,6 +20,7 @@ class Rule:
 
 _RULES = [
     # verdicts
+    Rule("SC000", "definition", "note", "The relation defines a quantity; its shapes were checked."),
     Rule("SC001", "proved", "note", "The relation was proved symbolically."),
     Rule("SC002", "verified", "note", "The relation was verified by exact randomized evaluation."),
     Rule("SC100", "refuted", "error", "The relation is false: the sides differ at a counterexample."),

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from symcheck.diagnostics import Diagnostic
 
-VERDICT_CODES = {"SC001": "proved", "SC002": "verified"}
+VERDICT_CODES = {"SC000": "definition", "SC001": "proved", "SC002": "verified"}
 REFUTED_PREFIX = "SC1"
 UNDECIDED_PREFIX = "SC2"
 
 
 def verdict_of(code: str) -> str | None:
-    """"proved", "verified", "refuted", "undecided", or None for a note."""
+    """"definition", "proved", "verified", "refuted", "undecided", or None for a note."""
     if code in VERDICT_CODES:
         return VERDICT_CODES[code]
     if code.startswith(REFUTED_PREFIX) and code not in ("SC104", "SC105"):
@@ -35,7 +35,7 @@ class FileResult:
     error: str = ""  # I/O or decoding problem: the file could not be read at all
 
     def counts(self) -> dict[str, int]:
-        out = {"proved": 0, "verified": 0, "refuted": 0, "undecided": 0}
+        out = {"definition": 0, "proved": 0, "verified": 0, "refuted": 0, "undecided": 0}
         for d in self.diagnostics:
             v = verdict_of(d.code)
             if v:
