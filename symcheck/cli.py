@@ -1,0 +1,223 @@
+"""Command line: ``symcheck check``, ``symcheck rules``, ``symcheck --version``.
+
+This is the only module that prints.  Everything it shows comes from a renderer in
+``symcheck.output``, so a bug in wording is fixed in one place for every format.
+
+Exit codes (documented in the README and pinned by tests):
+  0  nothing refuted;
+  1  something refuted, an internal error (SC900), or with --strict something undecided;
+  2  usage error, or a file that is missing, unreadable or not UTF-8.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import IO, Sequence
+
+from symcheck.diagnostics import RULES, Diagnostic
+from symcheck.output import FORMAT_NAMES, renderer, tool_version
+from symcheck.results import FileResult, verdict_of
+from symcheck.source import Span
+
+EXTENSIONS = (".md", ".markdown", ".tex", ".rst", ".txt")
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+def _emit(stream: IO[str], text: str) -> None:
+    """Write UTF-8 bytes whatever the locale: the report must be byte-identical everywhere."""
+    buf = getattr(stream, "buffer", None)
+    if buf is None:
+        stream.write(text)
+        return
+    stream.flush()
+    buf.write(text.encode("utf-8"))
+    buf.flush()
+
+
+def _error(path: str, message: str) -> None:
+    _emit(sys.stderr, f"{path}: error: {message}\n")
+
+
+def _walk(directory: str) -> list[str]:
+    """Note files under ``directory``, in sorted tree order, hidden directories skipped.
+
+    Sorting by path components (not by the joined string) keeps a directory's files
+    together with the directory, and does not depend on the file system's order.
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        rel_root = os.path.relpath(root, directory)
+        for name in files:
+            if name.lower().endswith(EXTENSIONS) and not name.startswith("."):
+                rel = name if rel_root == "." else os.path.join(rel_root, name)
+                found.append((tuple(rel.split(os.sep)), os.path.join(directory, rel)))
+    return [p for _, p in sorted(found)]
+
+
+def discover(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files to check, in argument order with directories expanded; and (path, error) pairs.
+
+    A file named explicitly is checked whatever its extension: the user asked for it.
+    """
+    files: list[str] = []
+    errors: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for given in paths:
+        if os.path.isdir(given):
+            candidates = _walk(given)
+        elif os.path.exists(given):
+            candidates = [given]
+        else:
+            errors.append((given, "no such file or directory"))
+            continue
+        for path in candidates:
+            key = os.path.normcase(os.path.abspath(path))
+            if key not in seen:
+                seen.add(key)
+                files.append(path)
+    return files, errors
+
+
+def read_error(path: str) -> str:
+    """Why ``path`` cannot be checked, or "" when it is readable UTF-8."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+    return ""
+
+
+def check_one(path: str, timeout: float, strict: bool) -> FileResult:
+    """Run the engine on one file; an engine crash becomes an SC900 diagnostic.
+
+    One bad file must not hide the verdicts on the others, and a crash must not look
+    like a pass: SC900 makes the run exit 1.
+    """
+    from symcheck.pipeline import CheckOptions, check_file
+
+    options = CheckOptions(timeout=timeout, strict=strict)
+    try:
+        return check_file(path, options)
+    except (OSError, UnicodeDecodeError) as exc:
+        return FileResult(path=path, text="", error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported, not swallowed
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        diag = Diagnostic("SC900", f"internal error: {type(exc).__name__}: {exc}", Span(0, 0), path=path)
+        return FileResult(path=path, text=text, diagnostics=(diag,))
+
+
+def exit_code(results: Sequence[FileResult], strict: bool, io_error: bool) -> int:
+    """2 beats 1 beats 0, so a partial run is never reported as a clean one."""
+    if io_error or any(r.error for r in results):
+        return EXIT_ERROR
+    for r in results:
+        for d in r.diagnostics:
+            v = verdict_of(d.code)
+            if v == "refuted" or d.code == "SC900" or (strict and v == "undecided"):
+                return EXIT_FAIL
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    files, errors = discover(args.paths)
+    for path, msg in errors:
+        _error(path, msg)
+    if not files:
+        if not errors:
+            _error("symcheck", "no " + ", ".join("*" + e for e in EXTENSIONS) + " files found")
+        return EXIT_ERROR
+    results: list[FileResult] = []
+    for path in files:
+        msg = read_error(path)
+        result = FileResult(path=path, text="", error=msg) if msg else check_one(path, args.timeout, args.strict)
+        if result.error:
+            _error(path, result.error)
+        results.append(result)
+    report = renderer(args.format)(results, quiet=args.quiet)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(report)
+        except OSError as exc:
+            _error(args.output, exc.strerror or str(exc))
+            return EXIT_ERROR
+    else:
+        _emit(sys.stdout, report)
+    return exit_code(results, args.strict, bool(errors))
+
+
+def rules_text(markdown: bool = False) -> str:
+    """The rule registry as an aligned list, or as the Markdown table the README embeds."""
+    rules = [RULES[c] for c in sorted(RULES)]
+    if markdown:
+        lines = ["| Code | Name | Level | Verdict | Meaning |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {r.code} | {r.name} | {r.level} | {verdict_of(r.code) or '—'} | {r.doc} |" for r in rules]
+    else:
+        width = max(len(r.name) for r in rules)
+        lines = [f"{r.code}  {r.level:<7}  {r.name:<{width}}  {r.doc}" for r in rules]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    _emit(sys.stdout, rules_text(args.markdown))
+    return EXIT_OK
+
+
+def _positive(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {value!r}")
+    return seconds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symcheck",
+        description="Check the relations stated in lecture notes symbolically.",
+        epilog="exit codes: 0 nothing refuted; 1 something refuted (or undecided with --strict); "
+        "2 usage or I/O error",
+    )
+    parser.add_argument("--version", action="version", version=f"symcheck {tool_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="check files and directories of notes")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="file or directory (walked recursively)")
+    check.add_argument("--format", choices=FORMAT_NAMES, default="text", help="report format (default: text)")
+    check.add_argument("--strict", action="store_true", help="also fail (exit 1) when a relation is undecided")
+    check.add_argument("--timeout", type=_positive, default=5.0, metavar="SECONDS",
+                       help="time limit per relation (default: 5)")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="text format: show only warnings and errors, and the total")
+    check.set_defaults(func=cmd_check)
+    rules = sub.add_parser("rules", help="list every diagnostic code")
+    rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    rules.set_defaults(func=cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (argparse's own exits are turned into returns)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    if not getattr(args, "func", None):
+        parser.print_usage(sys.stderr)
+        return EXIT_ERROR
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
