@@ -1,19 +1,223 @@
 """read → fragments → rows → chains → context → verdicts → diagnostics, top to bottom."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from symcheck import context, costs, irutil, names, shapes
+from symcheck.decide import Decider, Outcome
+from symcheck.diagnostics import Diagnostic, Fix
+from symcheck.fragments import Document
+from symcheck.latex import ir
 from symcheck.results import FileResult
+from symcheck.source import MappedText, Span
+
+MAX_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
 class CheckOptions:
     timeout: float = 5.0  # seconds per relation
     strict: bool = False
+    fixes: bool = True
+
+
+_LEADING_OP = re.compile(r"^\s*(=|\\approx|\\leq?|\\geq?|\\neq?|<|>|:=|\\equiv)\s*")
+_OPS = {"=": "=", "\\approx": "approx", "\\le": "le", "\\leq": "le", "\\ge": "ge", "\\geq": "ge",
+        "\\ne": "ne", "\\neq": "ne", "<": "<", ">": ">", ":=": ":=", "\\equiv": "equiv"}
+
+
+def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Builder:
+    """Parse every row; a row that cannot be read is reported and skipped."""
+    from symcheck.latex import parser
+
+    builder = context.Builder()
+    prev_last: object | None = None
+    for fi, frag in enumerate(doc.fragments):
+        for row in frag.rows:
+            text = row.text
+            op = None
+            if row.continues:
+                m = _LEADING_OP.match(text.text)
+                if m:
+                    op = _OPS[m.group(1)]
+                    text = text.slice(m.end())
+            res = parser.parse_row(text)
+            if isinstance(res, ir.ParseFailure):
+                diags.append(Diagnostic("SC200", f"undecided: could not read this row: {res.message}",
+                                        res.span, path, hint_text(res)))
+                prev_last = None
+                continue
+            chain = res
+            if op is not None:
+                if prev_last is None or not chain.items:
+                    diags.append(Diagnostic("SC200", "undecided: this row continues a relation that could not be read",
+                                            text.span(), path))
+                    continue
+                chain = ir.Chain((prev_last,) + chain.items, (op,) + chain.ops, chain.span)
+            if chain.items:
+                prev_last = chain.items[-1]
+            builder.add_chain(chain, row.tag, fi)
+    return builder
+
+
+def hint_text(f: ir.ParseFailure) -> str:
+    return f.hint
+
+
+def prose_declarations(doc: Document, builder: context.Builder) -> None:
+    """"$W$ is an $m\\times n$ matrix", "an $s$-dimensional vector $\\mathbf x$"."""
+    from symcheck.latex import parser
+
+    frags = doc.fragments
+    for k in range(len(frags) - 1):
+        a, b = frags[k], frags[k + 1]
+        if a.display or b.display:
+            continue
+        between = b.prose_before.text.strip().lower()
+        after = frags[k + 2].prose_before.text.strip().lower() if k + 2 < len(frags) else \
+            (doc.prose_after.text.strip().lower() if doc.prose_after else "")
+        if between in ("is an", "is a", "be an", "be a", "is the") and after.startswith(("matrix", "vector")):
+            sym = parser.parse_expr(a.text)
+            dims = parser.parse_expr(b.text)
+            if isinstance(sym, ir.Symbol) and isinstance(dims, ir.Mul) and dims.ops == ("times",) \
+                    and len(dims.factors) == 2:
+                builder.declare(sym, dims.factors[0], dims.factors[1])
+        if between.startswith("-dimensional") and ("vector" in between):
+            dim = parser.parse_expr(a.text)
+            sym = parser.parse_expr(b.text)
+            if isinstance(sym, ir.Symbol) and isinstance(dim, (ir.Symbol, ir.Number)):
+                builder.declare(sym, dim, ir.Number("1", sym.span))
 
 
 def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> FileResult:
-    return FileResult(path=path, text=text)
+    from symcheck import document
+
+    diags: list[Diagnostic] = []
+    if len(text) > MAX_BYTES:
+        diags.append(Diagnostic("SC202", f"undecided: the document is larger than {MAX_BYTES} characters; not read",
+                                Span(0, 0), path))
+        return FileResult(path, text, tuple(diags))
+    try:
+        doc = document.read_document(path, text)
+        for n in doc.notes:
+            diags.append(Diagnostic(n.code, n.message, n.span, path))
+        builder = read_chains(doc, diags, path)
+        prose_declarations(doc, builder)
+        ctx = builder.finish()
+        shapes.infer(ctx)
+        decide_all(ctx, doc, diags, path, options)
+    except RecursionError:
+        diags.append(Diagnostic("SC900", "internal error: input nested too deeply", Span(0, 0), path))
+    diags.sort(key=lambda d: (d.span.start, d.span.end, d.code, d.message))
+    return FileResult(path, text, tuple(_dedupe(diags)))
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    out = []
+    for d in diags:
+        k = (d.code, d.span, d.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return out
+
+
+def _src(text: str, node: object) -> str:
+    span = getattr(node, "span", None)
+    if span is None:
+        return ""
+    return " ".join(text[span.start:span.end].split())
+
+
+def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], path: str,
+               options: CheckOptions) -> None:
+    decider = Decider(ctx, options.timeout)
+    text = doc.text
+    for st in ctx.statements:
+        rel = st.relation
+        span = rel.span if st.chain_pos == 0 else rel.rhs.span
+        if rel.lhs.span.end <= rel.rhs.span.start and text.count("\n", rel.lhs.span.start, rel.rhs.span.start):
+            span = rel.rhs.span  # a continued row: report it at its own line
+        base = dict(path=path, lhs=_src(text, rel.lhs), rhs=_src(text, rel.rhs), label=st.tag or "")
+        if st.role != "claim":
+            out = describe_definition(ctx, st, decider)
+        else:
+            out = decider.decide(st)
+        fixes: tuple[Fix, ...] = ()
+        if options.fixes and out.code in ("SC100", "SC101"):
+            from symcheck import repair
+            fixes = repair.find_fixes(ctx, st, decider, text)
+        diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence + tuple(
+            f"note: {n}" for n in out.notes), counterexample=out.counterexample, fixes=fixes, **base))
+    mentions(ctx, doc, diags, path)
+
+
+def describe_definition(ctx: context.Context, st: context.Statement, decider: Decider) -> Outcome:
+    what = {"definition": "defines", "naming": "names the entries of", "declaration": "declares",
+            "function": "defines the function", "update": "updates"}[st.role]
+    k = st.defines or ""
+    target = k
+    if st.role == "naming":
+        f = ctx.families.get(k)
+        target = f.names_entries_of if f and f.names_entries_of else k
+        msg = f"definition: {names.display(k)} {what} {names.display(target)}"
+    else:
+        msg = f"definition: {what} {names.display(k)}"
+    shp = ctx.shapes.get(target)
+    if shp is not None:
+        msg += f" ({names.display(str(shp[0]))}×{names.display(str(shp[1]))})"
+    if st.role in ("definition", "naming"):
+        check = decider.check_defined(st)
+        if check is not None:
+            return check
+    return Outcome("SC000", msg)
+
+
+def mentions(ctx: context.Context, doc: Document, diags: list[Diagnostic], path: str) -> None:
+    """Math in prose that is not a relation still names things; unknown names are flagged."""
+    known: set[str] = set(ctx.quantities) | set(ctx.families) | set(ctx.functions) | ctx.abstract \
+        | ctx.size_symbols | set(ctx.doc_sizes)
+    for st in ctx.statements:
+        for s in irutil.symbols(st.relation):
+            known.add(names.key(s))
+            if names.key_with_sub(s):
+                known.add(names.key_with_sub(s))  # type: ignore[arg-type]
+    from symcheck.latex import parser
+
+    for frag in doc.fragments:
+        if frag.display:
+            continue
+        for row in frag.rows:
+            res = parser.parse_row(row.text)
+            if isinstance(res, ir.ParseFailure) or res.ops:
+                continue
+            for node in irutil.walk(res):
+                if isinstance(node, ir.Deriv):
+                    for var, _ in node.wrt:
+                        _check_mention(var, node, ctx, known, diags, path)
+
+def _check_mention(var: object, d: ir.Deriv, ctx: context.Context, known: set[str],
+                   diags: list[Diagnostic], path: str) -> None:
+    while isinstance(var, (ir.Paren, ir.Transpose)):
+        var = var.items[0] if isinstance(var, ir.Paren) else var.arg
+    if not isinstance(var, ir.Symbol):
+        return
+    k = names.key(var)
+    if k in known or (names.key_with_sub(var) or "") in known:
+        return
+    hint = ""
+    if isinstance(d.num, ir.Symbol) and names.key(d.num) in ctx.abstract:
+        outs = costs.outputs(ctx)
+        if outs:
+            hint = f"; the document's {names.display(names.key(d.num))} depends on " + \
+                   ", ".join(names.display(o) for o in outs) + f" — did you mean {names.display(outs[0])}?"
+    diags.append(Diagnostic("SC302", f"{names.display(k)} is not defined anywhere in the document{hint}",
+                            var.span, path))
+
+
+__all__ = ["CheckOptions", "check_text", "check_file", "MappedText"]
 
 
 def check_file(path: str, options: CheckOptions = CheckOptions()) -> FileResult:

@@ -1,0 +1,298 @@
+"""What the document establishes before and around each relation.
+
+A relation is a *definition* when its left side names something not yet known
+(``u = W x``, ``d_i = -(z_i - \\hat z_i)``, ``X_0 = [x_{11} …]``, ``f(x) = …``),
+*naming* when a grid of fresh symbols names the entries of a known quantity
+(``Y_0 = X u = [y_{11} …]``), a *declaration* (``W \\in \\mathbb R^{m×n}``), and
+otherwise a *claim* to be decided.  Only claims get proved or refuted; definitions
+are still shape-checked and reported, so no relation passes silently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from symcheck import irutil, names
+from symcheck.latex import ir
+
+
+@dataclass
+class Quantity:
+    key: str
+    definition: object | None = None  # IR node (rhs) or None for a leaf
+    grid: ir.Matrix | None = None  # explicit entries
+    self_named: bool = False  # grid cells are entries of this very name (v = [v_0 v_1])
+    transposed_def: bool = False  # defined through U^T = …
+    declared: tuple[object, object] | None = None  # (rows, cols) IR nodes or ints
+    span: ir.Span | None = None
+
+
+@dataclass
+class Family:
+    """Indexed scalars sharing a name: x_{11}, x_{12}, … or d_i."""
+
+    key: str
+    params: tuple[str, ...] = ()  # d_i = … → ("i",)
+    body: object | None = None
+    names_entries_of: str | None = None  # key of a quantity whose entries it names
+    grid: ir.Matrix | None = None  # the naming grid (index → position)
+
+
+@dataclass
+class FunctionDef:
+    name: str
+    params: tuple[str, ...]
+    body: object
+    span: ir.Span
+
+
+@dataclass
+class Statement:
+    relation: ir.Relation
+    role: str  # "definition", "naming", "declaration", "function", "update", "claim", "mention"
+    index: int  # position of the relation in document order
+    tag: str | None = None
+    defines: str | None = None
+    row_span: ir.Span | None = None
+    chain_pos: int = 0
+    fragment: int = 0
+
+
+@dataclass
+class Context:
+    quantities: dict[str, Quantity] = field(default_factory=dict)
+    families: dict[str, Family] = field(default_factory=dict)
+    functions: dict[str, FunctionDef] = field(default_factory=dict)
+    abstract: set[str] = field(default_factory=set)  # undefined costs such as ℓ
+    statements: list[Statement] = field(default_factory=list)
+    size_symbols: set[str] = field(default_factory=set)
+    shapes: dict[str, tuple[object, object]] = field(default_factory=dict)  # filled by shapes.py
+    doc_sizes: dict[str, int] = field(default_factory=dict)
+    notes: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # (code, message, span)
+    mentioned: set[str] = field(default_factory=set)
+
+    def is_matrix(self, key: str) -> bool:
+        return key in self.shapes
+
+
+def unwrap(node: object) -> object:
+    while isinstance(node, ir.Underbrace):
+        node = node.body
+    return node
+
+
+def _lhs_symbol(node: object) -> tuple[ir.Symbol | None, bool]:
+    node = unwrap(node)
+    if isinstance(node, ir.Transpose):
+        inner = unwrap(node.arg)
+        return (inner, True) if isinstance(inner, ir.Symbol) else (None, False)
+    return (node, False) if isinstance(node, ir.Symbol) else (None, False)
+
+
+def _grid_family(m: object, known: set[str]) -> str | None:
+    """The one family all cells of a grid belong to, if they are plain fresh symbols."""
+    if not isinstance(m, ir.Matrix):
+        return None
+    fam: str | None = None
+    for row in m.rows:
+        for c in row:
+            if isinstance(c, ir.Ellipsis):
+                continue
+            if not isinstance(c, ir.Symbol) or not c.sub:
+                return None
+            k = names.key(c)
+            if fam is None:
+                fam = k
+            elif fam != k:
+                return None
+    return fam
+
+
+def _free_index_letters(s: ir.Symbol) -> tuple[str, ...] | None:
+    if not s.sub:
+        return None
+    out = []
+    for it in s.sub:
+        if isinstance(it, ir.Symbol) and not it.sub and len(it.base) == 1:
+            out.append(it.base)
+        else:
+            return None
+    return tuple(out)
+
+
+def _mentions(node: object, key: str) -> bool:
+    return any(isinstance(n, ir.Symbol) and (names.key(n) == key or names.key_with_sub(n) == key)
+               for n in irutil.walk(node))
+
+
+class Builder:
+    """Reads statements in document order and fills a Context."""
+
+    def __init__(self) -> None:
+        self.ctx = Context()
+        self.count = 0
+
+    # -- names -------------------------------------------------------------
+    def known(self, s: ir.Symbol) -> bool:
+        k = names.key(s)
+        ks = names.key_with_sub(s)
+        c = self.ctx
+        return (k in c.quantities or (ks is not None and ks in c.quantities)
+                or k in c.families or k in c.functions)
+
+    def quantity_key(self, s: ir.Symbol) -> str:
+        """Key under which a defined symbol is stored: the subscript is part of the
+        name unless it is an index (free letters on an indexed scalar)."""
+        if s.sub_text is not None and _free_index_letters(s) is None:
+            return names.key_with_sub(s) or names.key(s)
+        return names.key(s)
+
+    # -- statements --------------------------------------------------------
+    def add_chain(self, chain: ir.Chain, tag: str | None, fragment: int) -> list[Statement]:
+        out = []
+        rels = chain.relations()
+        if not rels:
+            for n in irutil.walk(chain):
+                if isinstance(n, ir.Symbol):
+                    self.ctx.mentioned.add(names.key(n))
+            st = Statement(ir.Relation(chain.items[0], "", chain.items[0], chain.span) if chain.items
+                           else ir.Relation(ir.Text("", chain.span), "", ir.Text("", chain.span), chain.span),
+                           "mention", self.count, tag, row_span=chain.span, fragment=fragment)
+            return [st]
+        for pos, rel in enumerate(rels):
+            st = self.classify(rel, pos)
+            st.index = self.count
+            st.tag = tag if pos == len(rels) - 1 else None
+            st.row_span = chain.span
+            st.chain_pos = pos
+            st.fragment = fragment
+            self.count += 1
+            self.ctx.statements.append(st)
+            out.append(st)
+        return out
+
+    def classify(self, rel: ir.Relation, pos: int) -> Statement:
+        c = self.ctx
+        lhs, rhs = rel.lhs, rel.rhs
+        if rel.op == "in" and isinstance(rhs, ir.SetExpr):
+            sym, _ = _lhs_symbol(lhs)
+            if sym is not None and len(rhs.dims) in (1, 2):
+                dims = rhs.dims if len(rhs.dims) == 2 else (rhs.dims[0], 1)
+                k = self.quantity_key(sym)
+                q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
+                q.declared = (dims[0], dims[1])
+                return Statement(rel, "declaration", 0, defines=k)
+        if rel.op not in ("=", ":="):
+            return Statement(rel, "claim", 0)
+        self._underbrace_shapes(rel)
+        fam = _grid_family(rhs, set())
+        sym, transposed = _lhs_symbol(lhs)
+        # f(x) = … : a function definition
+        fdef = self._function_lhs(lhs)
+        if pos == 0 and fdef is not None and fdef[0] not in c.quantities:
+            name, params = fdef
+            if name not in c.functions:
+                c.functions[name] = FunctionDef(name, params, rhs, rel.span)
+                return Statement(rel, "function", 0, defines=name)
+        if pos == 0 and sym is not None:
+            k = self.quantity_key(sym)
+            letters = _free_index_letters(sym)
+            if sym.sub and letters is not None and k not in c.quantities:
+                fk = names.key(sym)
+                fam0 = c.families.get(fk)
+                if (fam0 is None or (fam0.body is None and fam0.names_entries_of is None)) \
+                        and not _mentions(rhs, fk):
+                    f = c.families.setdefault(fk, Family(fk))
+                    f.params, f.body = letters, rhs
+                    return Statement(rel, "definition", 0, defines=fk)
+            elif not sym.sub or k != names.key(sym):
+                if k not in c.quantities or (c.quantities[k].definition is None
+                                             and c.quantities[k].grid is None):
+                    if _mentions(rhs, k) and not transposed:
+                        return Statement(rel, "update", 0, defines=k)
+                    q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
+                    if isinstance(rhs, ir.Matrix) and not transposed:
+                        q.grid = rhs
+                        q.self_named = fam == names.key(sym) or (fam is not None and fam == k)
+                        if fam is not None and fam != k and fam not in c.families:
+                            c.families[fam] = Family(fam)
+                    else:
+                        q.definition = rhs
+                        q.transposed_def = transposed
+                    return Statement(rel, "definition", 0, defines=k)
+        # a grid of fresh symbols naming the entries of what the left side is
+        if fam is not None and fam not in c.families and fam not in c.quantities:
+            target = self._naming_target(lhs)
+            if target is not None:
+                c.families[fam] = Family(fam, names_entries_of=target, grid=rhs)  # type: ignore[arg-type]
+                return Statement(rel, "naming", 0, defines=fam)
+        return Statement(rel, "claim", 0)
+
+    def _naming_target(self, lhs: object) -> str | None:
+        sym, transposed = _lhs_symbol(lhs)
+        if sym is not None and not transposed:
+            k = self.quantity_key(sym)
+            if k in self.ctx.quantities:
+                return k
+        # the left side is an expression: the previous definition in the chain names it
+        for st in reversed(self.ctx.statements[-3:]):
+            if st.role == "definition" and st.defines in self.ctx.quantities \
+                    and irutil.strip_spans(st.relation.rhs) == irutil.strip_spans(lhs):
+                return st.defines
+        return None
+
+    def _function_lhs(self, lhs: object) -> tuple[str, tuple[str, ...]] | None:
+        if isinstance(lhs, ir.Mul) and len(lhs.factors) == 2 and lhs.ops == ("juxt",):
+            f, arg = lhs.factors
+            if isinstance(f, ir.Symbol) and not f.sub and isinstance(arg, ir.Paren) and arg.delim == "(":
+                params = []
+                for a in arg.items:
+                    if isinstance(a, ir.Symbol) and not a.sub:
+                        params.append(names.key(a))
+                    else:
+                        return None
+                return names.key(f), tuple(params)
+        if isinstance(lhs, ir.Apply):
+            params = []
+            for a in lhs.args:
+                a = a.items[0] if isinstance(a, ir.Paren) and len(a.items) == 1 else a
+                if isinstance(a, ir.Symbol) and not a.sub:
+                    params.append(names.key(a))
+                else:
+                    return None
+            return names.key(lhs.func), tuple(params)
+        return None
+
+    def _underbrace_shapes(self, rel: ir.Relation) -> None:
+        for n in irutil.walk(rel):
+            if isinstance(n, ir.Underbrace) and isinstance(n.body, ir.Symbol) and n.note is not None:
+                dims = _dims_of_note(n.note)
+                if dims is not None:
+                    k = self.quantity_key(n.body)
+                    q = self.ctx.quantities.setdefault(k, Quantity(k, span=n.body.span))
+                    if q.declared is None:
+                        q.declared = dims
+
+    def declare(self, sym: ir.Symbol, rows: object, cols: object) -> None:
+        k = self.quantity_key(sym)
+        q = self.ctx.quantities.setdefault(k, Quantity(k, span=sym.span))
+        if q.declared is None:
+            q.declared = (rows, cols)
+
+    def finish(self) -> Context:
+        c = self.ctx
+        # undefined symbols differentiated as a whole: abstract costs (ℓ)
+        for st in c.statements:
+            for n in irutil.walk(st.relation):
+                if isinstance(n, ir.Deriv) and isinstance(n.num, ir.Symbol) and not n.num.sub:
+                    k = names.key(n.num)
+                    if k not in c.quantities and k not in c.families and k not in c.functions:
+                        c.abstract.add(k)
+        return c
+
+
+def _dims_of_note(note: object) -> tuple[object, object] | None:
+    while isinstance(note, ir.Paren) and len(note.items) == 1:
+        note = note.items[0]
+    if isinstance(note, ir.Mul) and len(note.factors) == 2 and note.ops == ("times",):
+        return note.factors[0], note.factors[1]
+    return None

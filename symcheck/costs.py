@@ -1,0 +1,68 @@
+"""What an undefined cost depends on.
+
+Notes often leave the loss ℓ abstract: "assuming ∂ℓ/∂u is known".  Then ℓ is a
+function of the block's outputs, and which outputs is read from the relation
+itself (the ∂ℓ/∂u it mentions) or, failing that, from the most recent definition
+of an output before it.
+"""
+from __future__ import annotations
+
+from symcheck import irutil, names
+from symcheck.context import Context, Statement
+from symcheck.latex import ir
+
+
+def _var_quantity(ctx: Context, var: object) -> str | None:
+    while isinstance(var, (ir.Transpose, ir.Paren)):
+        var = var.arg if isinstance(var, ir.Transpose) else var.items[0]
+    if not isinstance(var, ir.Symbol):
+        return None
+    for k in (names.key_with_sub(var), names.key(var)):
+        if k is not None and k in ctx.quantities and ctx.quantities[k].definition is not None:
+            return k
+    f = ctx.families.get(names.key(var))
+    if f is not None and f.names_entries_of is not None:
+        return f.names_entries_of
+    return None
+
+
+def outputs(ctx: Context) -> list[str]:
+    """Defined quantities no other definition uses, in order of definition."""
+    defined = [st.defines for st in ctx.statements if st.role == "definition"
+               and st.defines in ctx.quantities and ctx.quantities[st.defines].definition is not None]
+    used: set[str] = set()
+    for k in defined:
+        q = ctx.quantities[k]  # type: ignore[index]
+        for s in irutil.symbols(q.definition):
+            for kk in (names.key(s), names.key_with_sub(s)):
+                if kk and kk != k:
+                    used.add(kk)
+    return [k for k in dict.fromkeys(defined) if k not in used]  # type: ignore[misc]
+
+
+def arguments(ctx: Context, st: Statement) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    if not ctx.abstract:
+        return out
+    for cost in sorted(ctx.abstract):
+        found: list[str] = []
+        for n in irutil.walk(st.relation):
+            if isinstance(n, ir.Deriv) and isinstance(n.num, ir.Symbol) and names.key(n.num) == cost:
+                for var, _ in n.wrt:
+                    k = _var_quantity(ctx, var)
+                    if k is not None and k not in found:
+                        found.append(k)
+        if found:
+            outs = outputs(ctx)
+            keep = [k for k in found if k in outs] or found
+            out[cost] = tuple(keep)
+            continue
+        prior = [s.defines for s in ctx.statements
+                 if s.index < st.index and s.role == "definition" and s.defines in outputs(ctx)]
+        if prior:
+            out[cost] = (prior[-1],)  # type: ignore[assignment]
+        else:
+            outs = outputs(ctx)
+            if outs:
+                out[cost] = (outs[0],)
+    return out

@@ -1,0 +1,296 @@
+"""Verdicts, from cheap to expensive.
+
+1. Rebuild both sides at concrete sizes (the document's, or test sizes for sizes it
+   leaves symbolic) and at every value of each free index.
+2. Exact randomized evaluation: rational points, exact arithmetic where the
+   expression is rational, 60-digit arithmetic otherwise.  One nonzero difference
+   refutes, and the point is the counterexample.
+3. Symbolic zero test of the difference (expand, then cancel/simplify under a size
+   cap): proved at those sizes.
+4. For sizes the document leaves symbolic, a matrix-expression proof valid for all
+   sizes (symbolic.py).
+An internal failure is never a verdict: it becomes an *undecided* with its reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from symcheck import names
+from symcheck.context import Context, Statement
+from symcheck.indices import RangeFinder, free_letters
+from symcheck.latex import ir
+from symcheck.lower import LowerError, Lowerer, as_scalar, is_matrix, shape_text
+
+TRIALS = 6
+MAX_INSTANCES = 64
+PROOF_OPS_LIMIT = 4000
+
+
+class Timeout(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    message: str
+    evidence: tuple[str, ...] = ()
+    counterexample: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Instance:
+    sizes: dict[str, int]
+    indices: dict[str, int]
+    generic: dict[str, sp.Symbol] = field(default_factory=dict)
+
+
+def _seed(st: Statement) -> int:
+    from symcheck import irutil
+    text = repr(irutil.strip_spans(st.relation))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def test_sizes(ctx: Context) -> list[dict[str, int]]:
+    syms = sorted(s for s in ctx.size_symbols if "+" not in s and s not in ctx.doc_sizes)
+    if not syms:
+        return [dict(ctx.doc_sizes)]
+    first = [3, 2, 4, 5, 6, 7, 8, 9]
+    second = [2, 4, 3, 6, 5, 8, 7, 9]
+    out = []
+    for pattern in (first, second):
+        a = dict(ctx.doc_sizes)
+        for i, s in enumerate(syms):
+            a[s] = pattern[i % len(pattern)] + 8 * (i // len(pattern))
+        out.append(a)
+    return out
+
+
+class Decider:
+    def __init__(self, ctx: Context, timeout: float) -> None:
+        self.ctx = ctx
+        self.timeout = timeout
+
+    def decide(self, st: Statement) -> Outcome:
+        deadline = time.monotonic() + self.timeout
+        notes: set[str] = set()
+        try:
+            return self._decide(st, deadline, notes)
+        except Timeout:
+            return Outcome("SC203", f"undecided: no decision within the time limit of {self.timeout:g} s",
+                           notes=tuple(sorted(notes)))
+        except LowerError as e:
+            code = "SC101" if e.kind == "shape" else "SC202"
+            if code == "SC101":
+                return Outcome(code, f"refuted: {e.message}", ("shape check",), notes=tuple(sorted(notes)))
+            return Outcome(code, f"undecided: {e.message}", notes=tuple(sorted(notes)))
+        except RecursionError:
+            return Outcome("SC202", "undecided: the expression is nested too deeply")
+        except (ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError,
+                KeyError, NotImplementedError, sp.SympifyError, sp.PolynomialError) as e:
+            return Outcome("SC202", f"undecided: the engine could not evaluate this relation ({type(e).__name__})",
+                           notes=tuple(sorted(notes)))
+
+    def check_defined(self, st: Statement) -> Outcome | None:
+        """A definition is not decided, but its right side must make sense."""
+        try:
+            for sizes in test_sizes(self.ctx)[:1]:
+                low = Lowerer(self.ctx, dict(sizes), cost_args=self.cost_args(st))
+                rel = st.relation
+                if free_letters(rel.rhs, sizes=set(sizes)):
+                    return None
+                low.lower(rel.rhs)
+        except LowerError as e:
+            if e.kind == "shape":
+                return Outcome("SC101", f"refuted: the definition does not make sense: {e.message}", ("shape check",))
+        except (ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError, KeyError,
+                RecursionError, NotImplementedError):
+            return None
+        return None
+
+    # ------------------------------------------------------------------------
+    def instances(self, st: Statement) -> tuple[list[Instance], list[str]]:
+        rel = st.relation
+        out: list[Instance] = []
+        desc: list[str] = []
+        for sizes in test_sizes(self.ctx):
+            sizes = dict(sizes)
+            low = Lowerer(self.ctx, sizes)
+            rf = RangeFinder(self.ctx, low)
+            self._sum_bounds(rel, sizes, rf)
+            letters = free_letters(rel, sizes=set(sizes))
+            ranges = []
+            for L in letters:
+                r = rf.range_of(L, rel)
+                if r is None:
+                    raise LowerError("index", f"cannot tell which values the index {L} takes", rel.span)
+                ranges.append(sorted(r))
+            combos = list(itertools.product(*ranges)) if ranges else [()]
+            for combo in combos[:MAX_INSTANCES]:
+                out.append(Instance(dict(sizes), dict(zip(letters, combo))))
+            if len(combos) > MAX_INSTANCES:
+                desc.append(f"the first {MAX_INSTANCES} of {len(combos)} index values")
+            if letters:
+                desc.append("every " + ", ".join(f"{L} in {_span_text(r)}" for L, r in zip(letters, ranges)))
+            if not self._has_symbolic_sizes():
+                break
+        return out, desc
+
+    def _has_symbolic_sizes(self) -> bool:
+        return any(s not in self.ctx.doc_sizes for s in self.ctx.size_symbols)
+
+    def _sum_bounds(self, rel: ir.Relation, sizes: dict[str, int], rf: RangeFinder) -> None:
+        from symcheck import irutil
+        for n in irutil.walk(rel):
+            if isinstance(n, ir.Sum) and isinstance(n.upper, ir.Symbol) and not n.upper.sub \
+                    and n.index is not None:
+                k = names.key(n.upper)
+                if k in sizes or k in self.ctx.quantities:
+                    continue
+                r = rf.range_of(n.index.base, n.body)
+                if r:
+                    sizes[k] = max(r)
+                    self.ctx.doc_sizes.setdefault(k, max(r))
+                else:
+                    sizes[k] = 3
+
+    def _decide(self, st: Statement, deadline: float, notes: set[str]) -> Outcome:
+        rel = st.relation
+        insts, desc = self.instances(st)
+        rng = random.Random(_seed(st))
+        all_proved = True
+        trials = 0
+        for inst in insts:
+            if time.monotonic() > deadline:
+                raise Timeout
+            low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
+                          cost_args=self.cost_args(st))
+            lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+            lhs, rhs = as_scalar(lhs), as_scalar(rhs)
+            if is_matrix(lhs) != is_matrix(rhs) or (is_matrix(lhs) and lhs.shape != rhs.shape):  # type: ignore[union-attr]
+                where = _where(inst)
+                return Outcome("SC101", f"refuted: the left side is {shape_text(lhs)}, the right side is "
+                                        f"{shape_text(rhs)}{where}", ("shape check",), notes=tuple(sorted(notes)))
+            diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
+            cx = self.counterexample(diffs, lhs, rhs, rng, deadline)
+            if cx is not None:
+                pairs, msg = cx
+                return Outcome("SC100", f"refuted: the sides differ{_where(inst)}{msg}", ("exact evaluation",),
+                               tuple(pairs), tuple(sorted(notes)))
+            trials += TRIALS
+            if all_proved and not all(self.zero(d, deadline) for d in diffs):
+                all_proved = False
+        scope = self.scope_text(insts, desc)
+        if all_proved:
+            return Outcome("SC001", f"proved {scope}", ("symbolic simplification",), notes=tuple(sorted(notes)))
+        bound = f"{TRIALS} exact random trials at each of {len(insts)} instance(s), all equal"
+        return Outcome("SC002", f"verified numerically {scope}: {bound}", (bound,), notes=tuple(sorted(notes)))
+
+    def scope_text(self, insts: list[Instance], desc: list[str]) -> str:
+        sizes = insts[0].sizes if insts else {}
+        shown = {k: v for k, v in sorted(sizes.items()) if not k.startswith(("rows(", "cols("))}
+        parts = []
+        symbolic = [k for k in shown if k not in self.ctx.doc_sizes]
+        fixed = [k for k in shown if k in self.ctx.doc_sizes]
+        if fixed:
+            parts.append("at the document's sizes (" + ", ".join(f"{names.display(k)} = {shown[k]}" for k in fixed) + ")")
+        if symbolic:
+            sets = sorted({tuple((k, i.sizes[k]) for k in symbolic) for i in insts})
+            parts.append("at test sizes " + "; ".join(", ".join(f"{names.display(k)} = {v}" for k, v in s) for s in sets))
+        if desc:
+            parts.append("for " + "; ".join(dict.fromkeys(desc)))
+        return " ".join(parts) if parts else "exactly"
+
+    def cost_args(self, st: Statement) -> dict[str, tuple[str, ...]]:
+        from symcheck import costs
+        return costs.arguments(self.ctx, st)
+
+    def counterexample(self, diffs: list[object], lhs: object, rhs: object, rng: random.Random,
+                       deadline: float) -> tuple[list[tuple[str, str]], str] | None:
+        free = sorted(set().union(*[getattr(d, "free_symbols", set()) for d in diffs]), key=lambda s: s.name)
+        for t in range(TRIALS):
+            if time.monotonic() > deadline:
+                raise Timeout
+            if t < 2:
+                point = {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
+            else:
+                point = {s: sp.Rational(rng.randint(-10**6, 10**6), rng.randint(1, 10**4)) for s in free}
+            for k, d in enumerate(diffs):
+                val = _evaluate(d, point)
+                if val is None:
+                    continue
+                if val != 0:
+                    used = sorted(getattr(d, "free_symbols", set()), key=lambda s: s.name)
+                    pairs = [(s.name, str(point[s])) for s in used[:12]]
+                    lv, rv = _evaluate(_flat(lhs)[k], point), _evaluate(_flat(rhs)[k], point)
+                    entry = "" if len(diffs) == 1 else f" in entry {k + 1}"
+                    msg = f"{entry}: left = {_short(lv)}, right = {_short(rv)}" if lv is not None and rv is not None else ""
+                    return pairs, msg
+        return None
+
+    def zero(self, d: object, deadline: float) -> bool:
+        if time.monotonic() > deadline:
+            raise Timeout
+        d = sp.sympify(d) if not isinstance(d, sp.Basic) else d
+        if d == 0:
+            return True
+        if sp.count_ops(d) > PROOF_OPS_LIMIT:
+            return False
+        e = sp.expand(d)
+        if e == 0:
+            return True
+        if time.monotonic() > deadline:
+            raise Timeout
+        if sp.count_ops(e) > PROOF_OPS_LIMIT:
+            return False
+        try:
+            return sp.simplify(sp.cancel(e)) == 0
+        except (sp.PolynomialError, TypeError, ValueError):
+            return False
+
+
+def _flat(v: object) -> list[object]:
+    return list(v) if is_matrix(v) else [v]  # type: ignore[call-overload]
+
+
+def _evaluate(d: object, point: dict[sp.Symbol, sp.Rational]) -> object | None:
+    """Exact value when rational, else a 60-digit value rounded to 0 when tiny."""
+    try:
+        v = d.xreplace(point) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
+        if isinstance(v, sp.Rational):
+            return v
+        if getattr(v, "free_symbols", None):
+            return None
+        f = sp.N(v, 60)
+        if f.is_real is False or not f.is_number:
+            return None
+        if abs(f) < sp.Float(10) ** -40 * (1 + abs(sp.N(v, 20))):
+            return sp.Integer(0)
+        return f
+    except (ZeroDivisionError, TypeError, ValueError):
+        return None
+
+
+def _short(v: object) -> str:
+    if isinstance(v, sp.Float):
+        return str(sp.N(v, 10))
+    s = str(v)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+def _where(inst: Instance) -> str:
+    parts = [f"{k} = {v}" for k, v in inst.indices.items()]
+    return f" (at {', '.join(parts)})" if parts else ""
+
+
+def _span_text(r: list[int]) -> str:
+    if r and r == list(range(r[0], r[-1] + 1)):
+        return f"{r[0]}..{r[-1]}"
+    return "{" + ", ".join(map(str, r)) + "}"

@@ -1,0 +1,77 @@
+"""Known functions, by name and by usual symbol.
+
+A document that writes ``\\sigma`` and calls it the sigmoid means the logistic
+function 1/(1 + e^{-x}); one that writes ``\\operatorname{ReLU}`` means max(0, x).
+The library gives each its meaning as a SymPy expression in one variable, the names
+and symbols it goes by, and how it acts on a matrix (elementwise or as a whole).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+
+X = sp.Symbol("x", real=True)
+
+
+@dataclass(frozen=True)
+class Known:
+    name: str  # canonical name
+    aliases: tuple[str, ...]  # symbols and words it is written as
+    formula: sp.Expr  # meaning in the variable X
+    latex: str  # the standard definition, for fixes and reports
+    elementwise: bool = True
+
+
+LIBRARY: tuple[Known, ...] = (
+    Known("logistic", ("sigma", "sigmoid", "logistic", "sig"), 1 / (1 + sp.exp(-X)),
+          r"\frac{1}{1 + e^{-x}}"),
+    Known("tanh", ("tanh",), sp.tanh(X), r"\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}"),
+    Known("relu", ("relu", "ReLU"), sp.Max(0, X), r"\max(0, x)"),
+    Known("softplus", ("softplus",), sp.log(1 + sp.exp(X)), r"\log(1 + e^{x})"),
+    Known("exp", ("exp",), sp.exp(X), r"e^{x}"),
+    Known("log", ("log", "ln"), sp.log(X), r"\log x"),
+    Known("sin", ("sin",), sp.sin(X), r"\sin x"),
+    Known("cos", ("cos",), sp.cos(X), r"\cos x"),
+    Known("tan", ("tan",), sp.tan(X), r"\tan x"),
+    Known("sinh", ("sinh",), sp.sinh(X), r"\sinh x"),
+    Known("cosh", ("cosh",), sp.cosh(X), r"\cosh x"),
+    Known("sqrt", ("sqrt",), sp.sqrt(X), r"\sqrt{x}"),
+    Known("abs", ("abs",), sp.Abs(X), r"|x|"),
+)
+
+_BY_ALIAS = {a.lower(): k for k in LIBRARY for a in k.aliases}
+
+
+def lookup(name: str) -> Known | None:
+    return _BY_ALIAS.get(name.lower())
+
+
+def apply(k: Known, arg: sp.Expr) -> sp.Expr:
+    return k.formula.xreplace({X: arg})
+
+
+MATRIX_FUNCTIONS: dict[str, Callable[[sp.MatrixBase], sp.Expr]] = {
+    "det": lambda m: m.det(),
+    "tr": lambda m: m.trace(),
+    "trace": lambda m: m.trace(),
+    "Tr": lambda m: m.trace(),
+}
+
+
+def softmax(v: sp.MatrixBase) -> sp.MatrixBase:
+    exps = v.applyfunc(sp.exp)
+    total = sum(exps)
+    return exps.applyfunc(lambda e: e / total)
+
+
+def logsumexp(v: sp.MatrixBase) -> sp.Expr:
+    return sp.log(sum(v.applyfunc(sp.exp)))
+
+
+VECTOR_FUNCTIONS: dict[str, Callable[[sp.MatrixBase], object]] = {
+    "softmax": softmax,
+    "logsumexp": logsumexp,
+    "LSE": logsumexp,
+}

@@ -1,0 +1,82 @@
+"""Generic walks over the IR: children, traversal, rebuilding with new children."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterator
+
+from symcheck.latex import ir
+from symcheck.source import Span
+
+
+def children(node: object) -> list[object]:
+    out: list[object] = []
+    if not dataclasses.is_dataclass(node):
+        return out
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]
+        if f.name == "span":
+            continue
+        _collect(getattr(node, f.name), out)
+    return out
+
+
+def _collect(v: object, out: list[object]) -> None:
+    if isinstance(v, tuple):
+        for x in v:
+            _collect(x, out)
+    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+        out.append(v)
+
+
+def walk(node: object) -> Iterator[object]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(children(n)))
+
+
+def symbols(node: object) -> list[ir.Symbol]:
+    return [n for n in walk(node) if isinstance(n, ir.Symbol)]
+
+
+def rebuild(node: object, fn: Callable[[object], object | None]) -> object:
+    """Bottom-up map: ``fn(n)`` returns a replacement or None to keep ``n``
+    (with rebuilt children)."""
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes = {}
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        v = getattr(node, f.name)
+        nv = _rebuild_value(v, fn)
+        if nv is not v:
+            changes[f.name] = nv
+    new = dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
+    r = fn(new)
+    return new if r is None else r
+
+
+def _rebuild_value(v: object, fn: Callable[[object], object | None]) -> object:
+    if isinstance(v, tuple):
+        items = tuple(_rebuild_value(x, fn) for x in v)
+        return v if all(a is b for a, b in zip(items, v)) else items
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return rebuild(v, fn)
+    return v
+
+
+def strip_spans(node: object) -> object:
+    """Structural identity: the same tree with every span zeroed."""
+    def fn(n: object) -> object | None:
+        if dataclasses.is_dataclass(n) and hasattr(n, "span"):
+            return dataclasses.replace(n, span=Span(0, 0))  # type: ignore[type-var]
+        return None
+
+    return rebuild(node, fn)
+
+
+def int_value(node: object) -> int | None:
+    if isinstance(node, ir.Number) and node.text.isdigit():
+        return int(node.text)
+    return None

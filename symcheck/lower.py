@@ -1,0 +1,544 @@
+"""IR → SymPy at concrete sizes.
+
+Every quantity is rebuilt from what the document defined, down to leaf symbols
+(the entries nobody defined: data, weights, targets).  Matrices become explicit
+SymPy matrices, sums are unrolled, ellipses spelled out, derivatives computed —
+never read off the left-hand side.  Shape errors and unsupported constructs raise
+``LowerError`` with the span of the node at fault; nothing is guessed silently.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy as sp
+
+from symcheck import functions, names, patterns
+from symcheck.context import Context
+from symcheck.latex import ir
+from symcheck.source import Span
+
+Value = object  # sp.Expr | sp.MatrixBase
+
+MAX_ITEMS = 20000
+MAX_POWER = 64
+
+
+class LowerError(Exception):
+    def __init__(self, kind: str, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind  # "shape", "unsupported", "pattern", "index", "recursion"
+        self.message = message
+        self.span = span
+
+
+_LEAVES: dict[str, sp.Symbol] = {}
+
+
+def leaf(name: str) -> sp.Symbol:
+    s = _LEAVES.get(name)
+    if s is None:
+        s = _LEAVES[name] = sp.Symbol(name, real=True)
+    return s
+
+
+def is_matrix(v: object) -> bool:
+    return isinstance(v, sp.MatrixBase)
+
+
+def as_scalar(v: object) -> object:
+    if is_matrix(v) and v.shape == (1, 1):  # type: ignore[union-attr]
+        return v[0, 0]  # type: ignore[index]
+    return v
+
+
+def shape_text(v: object) -> str:
+    return f"{v.shape[0]}×{v.shape[1]}" if is_matrix(v) else "scalar"  # type: ignore[union-attr]
+
+
+class Lowerer:
+    def __init__(self, ctx: Context, sizes: dict[str, int], *,
+                 indices: dict[str, int] | None = None,
+                 frozen: dict[str, object] | None = None,
+                 generic: dict[str, sp.Symbol] | None = None,
+                 cost_args: dict[str, tuple[str, ...]] | None = None,
+                 notes: set[str] | None = None,
+                 depth: int = 0) -> None:
+        self.ctx = ctx
+        self.sizes = sizes
+        self.indices = indices or {}
+        self.frozen = frozen or {}
+        self.generic = generic or {}
+        self.cost_args = cost_args or {}
+        self.notes = notes if notes is not None else set()
+        self.depth = depth
+        self.family_only: str | None = None
+
+    def child(self, **kw: object) -> "Lowerer":
+        args = dict(indices=self.indices, frozen=self.frozen, generic=self.generic,
+                    cost_args=self.cost_args, notes=self.notes, depth=self.depth + 1)
+        args.update(kw)  # type: ignore[arg-type]
+        if self.depth > 60:
+            raise LowerError("recursion", "definitions refer to each other in a cycle")
+        return Lowerer(self.ctx, self.sizes, **args)  # type: ignore[arg-type]
+
+    # -- sizes and indices -------------------------------------------------
+    def dim(self, d: object) -> int:
+        if isinstance(d, int):
+            return d
+        if isinstance(d, str):
+            if "+" in d:
+                return sum(self.dim(p if not p.isdigit() else int(p)) for p in d.split("+"))
+            if d in self.sizes:
+                return self.sizes[d]
+        raise LowerError("unsupported", f"the size {d} has no value")
+
+    def index_value(self, node: object) -> int:
+        if isinstance(node, ir.Number) and node.text.isdigit():
+            return int(node.text)
+        if isinstance(node, ir.Symbol) and not node.sub and node.label is None:
+            if node.base in self.indices:
+                return self.indices[node.base]
+            k = names.key(node)
+            if k in self.sizes:
+                return self.sizes[k]
+            raise LowerError("index", f"index {node.base} is not bound here", node.span)
+        v = self.lower(node)
+        v = sp.simplify(v) if not is_matrix(v) else v
+        if isinstance(v, sp.Integer):
+            return int(v)
+        raise LowerError("index", "an index must be a whole number", getattr(node, "span", None))
+
+    # -- quantities ----------------------------------------------------------
+    def shape_of(self, key: str) -> tuple[int, int] | None:
+        s = self.ctx.shapes.get(key)
+        return None if s is None else (self.dim(s[0]), self.dim(s[1]))
+
+    def qval(self, key: str) -> Value:
+        if key in self.frozen:
+            return self.frozen[key]
+        q = self.ctx.quantities[key]
+        if q.grid is not None:
+            low = self.child()
+            low.family_only = key if q.self_named else None
+            v = low.grid(q.grid)
+        elif q.definition is not None:
+            v = self.child().lower(q.definition)
+            if q.transposed_def:
+                v = v.T if is_matrix(v) else v  # type: ignore[union-attr]
+        else:
+            shp = self.shape_of(key)
+            if shp is None:
+                return leaf(names.display(key))
+            r, c = shp
+            if r * c > MAX_ITEMS:
+                raise LowerError("unsupported", f"{names.display(key)} would have {r * c} entries")
+            if c == 1:
+                v = sp.Matrix(r, 1, lambda i, j: leaf(names.entry_name(key, (i + 1,))))
+            elif r == 1:
+                v = sp.Matrix(1, c, lambda i, j: leaf(names.entry_name(key, (j + 1,))))
+            else:
+                v = sp.Matrix(r, c, lambda i, j: leaf(names.entry_name(key, (i + 1, j + 1))))
+        return v
+
+    def entry(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
+        q = self.ctx.quantities[key]
+        v = self.qval(key)
+        if not is_matrix(v):
+            raise LowerError("index", f"{names.display(key)} is a scalar and has no entries", span)
+        if q.grid is not None and q.self_named:
+            pos = self._grid_positions(q.grid, key).get(idx)
+            if pos is None:
+                raise LowerError("index", f"{names.entry_name(key, idx)} is not an entry of {names.display(key)}", span)
+            return v[pos]  # type: ignore[index]
+        r, c = v.shape  # type: ignore[union-attr]
+        if len(idx) == 1 and (c == 1 or r == 1):
+            i = idx[0] - 1
+            if not 0 <= i < max(r, c):
+                raise LowerError("index", f"index {idx[0]} is outside 1..{max(r, c)}", span)
+            return v[i, 0] if c == 1 else v[0, i]  # type: ignore[index]
+        if len(idx) == 2:
+            i, j = idx[0] - 1, idx[1] - 1
+            if not (0 <= i < r and 0 <= j < c):
+                raise LowerError("index", f"entry ({idx[0]}, {idx[1]}) is outside {r}×{c}", span)
+            return v[i, j]  # type: ignore[index]
+        raise LowerError("index", f"{len(idx)} indices for a {r}×{c} matrix", span)
+
+    def _grid_positions(self, grid: ir.Matrix, key: str) -> dict[tuple[int, ...], tuple[int, int]]:
+        rows = self.expand_grid(grid)
+        out: dict[tuple[int, ...], tuple[int, int]] = {}
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(row):
+                if isinstance(cell, ir.Symbol) and cell.sub:
+                    try:
+                        idx = tuple(self.index_value(s) for s in cell.sub)
+                    except LowerError:
+                        continue
+                    out.setdefault(idx, (i, j))
+        return out
+
+    def family(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
+        f = self.ctx.families.get(key)
+        if f is not None and f.body is not None and len(f.params) == len(idx):
+            bound = dict(self.indices)
+            bound.update(zip(f.params, idx))
+            return self.child(indices=bound).lower(f.body)
+        if f is not None and f.names_entries_of is not None and f.grid is not None:
+            pos = self._grid_positions(f.grid, key).get(idx)
+            if pos is None:
+                raise LowerError("index", f"{names.entry_name(key, idx)} is not named in the document", span)
+            return self.qval(f.names_entries_of)[pos]  # type: ignore[index]
+        return leaf(names.entry_name(key, idx))
+
+    # -- expressions --------------------------------------------------------
+    def lower(self, node: object) -> Value:
+        m = getattr(self, "_" + type(node).__name__, None)
+        if m is None:
+            raise LowerError("unsupported", f"cannot evaluate {type(node).__name__}", getattr(node, "span", None))
+        return m(node)
+
+    def _Number(self, n: ir.Number) -> Value:
+        try:
+            f = Fraction(n.text)
+        except (ValueError, ZeroDivisionError):
+            raise LowerError("unsupported", f"cannot read the number {n.text!r}", n.span)
+        return sp.Rational(f.numerator, f.denominator)
+
+    def _Symbol(self, s: ir.Symbol) -> Value:
+        c = self.ctx
+        k, ks = names.key(s), names.key_with_sub(s)
+        if s.prime:
+            raise LowerError("unsupported", f"{names.display(k)}' used without an argument", s.span)
+        if s.sub is None and s.label is None and not s.accent and s.base in self.indices:
+            return sp.Integer(self.indices[s.base])
+        if k in self.generic and not s.sub:
+            return self.generic[k]
+        if ks is not None and (ks in c.quantities or ks in self.frozen):
+            return self.qval(ks)
+        if ks is not None and ks in self.sizes:
+            return sp.Integer(self.sizes[ks])
+        if not s.sub:
+            if k in self.frozen or k in c.quantities:
+                return self.qval(k)
+            if k in self.sizes:
+                return sp.Integer(self.sizes[k])
+            if k in c.abstract:
+                return self.surrogate(k, s.span)
+            if k == "e" and "e" not in c.families:
+                return sp.E
+            if k == "pi":
+                return sp.pi
+            return leaf(names.display(k))
+        if s.base == "delta" and len(s.sub) == 2 and s.label is None and k not in c.families \
+                and k not in c.quantities:
+            a, b = (self.index_value(x) for x in s.sub)
+            return sp.Integer(1 if a == b else 0)
+        idx = tuple(self.index_value(x) for x in s.sub)
+        if self.family_only != k and (k in c.quantities or k in self.frozen):
+            if k in self.frozen:
+                return self._frozen_entry(k, idx, s.span)
+            return self.entry(k, idx, s.span)
+        return self.family(k, idx, s.span)
+
+    def _frozen_entry(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
+        v = self.frozen[key]
+        if not is_matrix(v):
+            raise LowerError("index", f"{names.display(key)} has no entries", span)
+        r, c = v.shape  # type: ignore[union-attr]
+        flat = idx[0] - 1 if len(idx) == 1 else (idx[0] - 1) * c + idx[1] - 1
+        if not 0 <= flat < r * c:
+            raise LowerError("index", "index out of range", span)
+        return v[flat]  # type: ignore[index]
+
+    def surrogate(self, key: str, span: Span) -> Value:
+        """An undefined cost ℓ of the outputs u: its first-order stand-in Σ g_k u_k,
+        with g = ∂ℓ/∂u left free.  Every gradient through u then follows the chain
+        rule exactly, which is all a derivation may assume of an unknown ℓ."""
+        args = self.cost_args.get(key)
+        if not args:
+            raise LowerError("unsupported", f"{names.display(key)} is never defined and depends on nothing known", span)
+        total: object = sp.Integer(0)
+        for a in args:
+            v = self.qval(a)
+            g = self.given_gradient(key, a, v)
+            if is_matrix(v):
+                total += sum(g[i] * v[i] for i in range(len(v)))  # type: ignore[index,arg-type]
+            else:
+                total += g * v  # type: ignore[operator]
+        return total
+
+    def given_gradient(self, cost: str, wrt: str, v: object) -> Value:
+        base = f"\\partial {names.display(cost)}/\\partial {names.display(wrt)}"
+        if is_matrix(v):
+            r, c = v.shape  # type: ignore[union-attr]
+            if c == 1:
+                return sp.Matrix(r, 1, lambda i, j: leaf(f"({base})_{{{i + 1}}}"))
+            return sp.Matrix(r, c, lambda i, j: leaf(f"({base})_{{{i + 1}{j + 1}}}"))
+        return leaf(base)
+
+    def _Neg(self, n: ir.Neg) -> Value:
+        return -self.lower(n.arg)  # type: ignore[operator]
+
+    def _Add(self, n: ir.Add) -> Value:
+        terms = [t for _, t in n.terms]
+        if any(isinstance(t, ir.Ellipsis) for t in terms):
+            signed = [ir.Neg(t, t.span) if sg < 0 and not isinstance(t, ir.Ellipsis) else t
+                      for sg, t in n.terms]
+            try:
+                terms_x = patterns.expand(signed, self.sizes)
+            except patterns.PatternError as e:
+                raise LowerError("pattern", f"the sum's ellipsis: {e}", n.span)
+            vals = [self.lower(t) for t in terms_x]
+        else:
+            vals = [self.lower(t) if sg > 0 else -self.lower(t) for sg, t in n.terms]  # type: ignore[operator]
+        return self.add_values(vals, n.span)
+
+    def add_values(self, vals: list[Value], span: Span) -> Value:
+        mats = [v for v in vals if is_matrix(v) and v.shape != (1, 1)]  # type: ignore[union-attr]
+        if not mats:
+            return sp.Add(*[as_scalar(v) for v in vals])
+        shp = mats[0].shape  # type: ignore[union-attr]
+        for v in vals:
+            if not is_matrix(v) or v.shape != shp:  # type: ignore[union-attr]
+                raise LowerError("shape", f"adding a {shape_text(v)} and a {shape_text(mats[0])} matrix", span)
+        total = vals[0]
+        for v in vals[1:]:
+            total = total + v  # type: ignore[operator]
+        return total
+
+    def _Mul(self, n: ir.Mul) -> Value:
+        factors = list(n.factors)
+        ops = ["juxt"] + list(n.ops)
+        vals: list[tuple[str, Value, Span]] = []
+        k = 0
+        while k < len(factors):
+            f = factors[k]
+            if isinstance(f, ir.Ellipsis):
+                raise LowerError("unsupported", "a product written with an ellipsis", f.span)
+            nxt = factors[k + 1] if k + 1 < len(factors) else None
+            fn = self._callable(f) if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" else None
+            if fn is not None:
+                vals.append((ops[k], self.call(fn, f, nxt), f.span.union(nxt.span)))  # type: ignore[union-attr]
+                k += 2
+                continue
+            vals.append((ops[k], self.lower(f), f.span))
+            k += 1
+        cur = vals[0][1]
+        for op, v, sp_ in vals[1:]:
+            cur = self.multiply(cur, v, op, n.span)
+        return cur
+
+    def multiply(self, a: Value, b: Value, op: str, span: Span) -> Value:
+        if op == "odot":
+            if is_matrix(a) and is_matrix(b):
+                if a.shape != b.shape:  # type: ignore[union-attr]
+                    raise LowerError("shape", f"Hadamard product of {shape_text(a)} and {shape_text(b)}", span)
+                return a.multiply_elementwise(b)  # type: ignore[union-attr]
+            return a * b  # type: ignore[operator]
+        if not is_matrix(a) or not is_matrix(b):
+            return a * b  # type: ignore[operator]
+        if a.shape[1] == b.shape[0]:  # type: ignore[union-attr]
+            return a * b  # type: ignore[operator]
+        if a.shape == (1, 1):  # type: ignore[union-attr]
+            return a[0, 0] * b  # type: ignore[index]
+        if b.shape == (1, 1):  # type: ignore[union-attr]
+            return a * b[0, 0]  # type: ignore[index]
+        raise LowerError("shape", f"cannot multiply a {shape_text(a)} by a {shape_text(b)} matrix", span)
+
+    def _callable(self, f: object) -> object | None:
+        if isinstance(f, ir.Symbol) and not f.sub:
+            k = names.key(f)
+            if k in self.ctx.functions:
+                return self.ctx.functions[k]
+            if k in self.ctx.quantities or k in self.ctx.families or k in self.frozen:
+                return None
+            kn = functions.lookup(f.base)
+            if kn is not None:
+                return kn
+        return None
+
+    def call(self, fn: object, fnode: object, arg: ir.Paren) -> Value:
+        args = [self.lower(a) for a in arg.items]
+        if isinstance(fn, functions.Known):
+            if len(args) != 1:
+                raise LowerError("unsupported", f"{fn.name} takes one argument", arg.span)
+            a = args[0]
+            if is_matrix(a):
+                return a.applyfunc(lambda x: functions.apply(fn, x))  # type: ignore[union-attr]
+            return functions.apply(fn, a)  # type: ignore[arg-type]
+        fd = fn
+        if len(fd.params) != len(args):  # type: ignore[attr-defined]
+            raise LowerError("unsupported", "wrong number of arguments", arg.span)
+        if any(is_matrix(a) for a in args):
+            if len(args) == 1:
+                return args[0].applyfunc(lambda x: self._apply_def(fd, [x]))  # type: ignore[union-attr]
+            raise LowerError("unsupported", "a function of several matrices", arg.span)
+        return self._apply_def(fd, args)
+
+    def _apply_def(self, fd: object, args: list[object]) -> Value:
+        frozen = dict(self.frozen)
+        frozen.update(zip(fd.params, args))  # type: ignore[attr-defined]
+        return self.child(frozen=frozen).lower(fd.body)  # type: ignore[attr-defined]
+
+    def _Apply(self, n: ir.Apply) -> Value:
+        name = n.func.base
+        if n.func.prime:
+            raise LowerError("unsupported", f"the derivative {name}' of a function", n.span)
+        args = [self.lower(a) for a in n.args]
+        if name in functions.MATRIX_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
+            return functions.MATRIX_FUNCTIONS[name](args[0])  # type: ignore[arg-type]
+        if name in functions.VECTOR_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
+            return functions.VECTOR_FUNCTIONS[name](args[0])  # type: ignore[arg-type,return-value]
+        if name in ("max", "min") and len(args) >= 1:
+            flat = [a for a in args]
+            return (sp.Max if name == "max" else sp.Min)(*flat)
+        kn = functions.lookup(name)
+        if kn is None and names.key(n.func) in self.ctx.functions:
+            return self.call(self.ctx.functions[names.key(n.func)], n.func, ir.Paren(n.args, "(", n.span))
+        if kn is None or len(args) != 1:
+            raise LowerError("unsupported", f"unknown function {name}", n.span)
+        a = args[0]
+        if is_matrix(a):
+            return a.applyfunc(lambda x: functions.apply(kn, x))  # type: ignore[union-attr]
+        return functions.apply(kn, a)  # type: ignore[arg-type]
+
+    def _Frac(self, n: ir.Frac) -> Value:
+        num, den = self.lower(n.num), as_scalar(self.lower(n.den))
+        if is_matrix(den):
+            raise LowerError("shape", f"dividing by a {shape_text(den)} matrix", n.span)
+        if den == 0:
+            raise LowerError("unsupported", "division by zero", n.span)
+        return num / den  # type: ignore[operator]
+
+    def _Pow(self, n: ir.Pow) -> Value:
+        b = self.lower(n.base)
+        e = as_scalar(self.lower(n.exp))
+        if is_matrix(e):
+            raise LowerError("shape", "a matrix exponent", n.span)
+        if isinstance(e, sp.Integer) and abs(int(e)) > MAX_POWER:
+            raise LowerError("unsupported", f"the power {e} is too large to expand", n.span)
+        b = as_scalar(b)
+        if not is_matrix(b):
+            return b ** e  # type: ignore[operator]
+        r, c = b.shape  # type: ignore[union-attr]
+        if e == -1 and r == c:
+            return b.inv()  # type: ignore[union-attr]
+        if isinstance(e, sp.Integer) and int(e) >= 0 and r == c:
+            return b ** int(e)  # type: ignore[operator]
+        if e == 2:
+            self.notes.add("read the square of a non-square matrix entry by entry")
+            return b.applyfunc(lambda x: x ** 2)  # type: ignore[union-attr]
+        raise LowerError("shape", f"the power {e} of a {shape_text(b)} matrix", n.span)
+
+    def _Transpose(self, n: ir.Transpose) -> Value:
+        v = self.lower(n.arg)
+        return v.T if is_matrix(v) else v  # type: ignore[union-attr]
+
+    def _Paren(self, n: ir.Paren) -> Value:
+        if len(n.items) != 1:
+            raise LowerError("unsupported", "a list of several values where one value is expected", n.span)
+        v = self.lower(n.items[0])
+        if n.delim == "|":
+            return v.det() if is_matrix(v) else sp.Abs(v)  # type: ignore[union-attr]
+        if n.delim == "||":
+            if is_matrix(v):
+                return sp.sqrt(sum(x ** 2 for x in v))  # type: ignore[union-attr]
+            return sp.Abs(v)
+        return v
+
+    def _Underbrace(self, n: ir.Underbrace) -> Value:
+        return self.lower(n.body)
+
+    def expand_grid(self, m: ir.Matrix) -> list[list[object]]:
+        try:
+            return patterns.expand_matrix(m, self.sizes)
+        except patterns.PatternError as e:
+            raise LowerError("pattern", f"matrix pattern: {e}", m.span)
+
+    def grid(self, m: ir.Matrix) -> Value:
+        rows = self.expand_grid(m)
+        vals = [[self.lower(c) for c in row] for row in rows]
+        if all(not is_matrix(v) or v.shape == (1, 1) for row in vals for v in row):
+            if m.env == "binom" and len(rows[0]) == 1:
+                pass
+            return sp.Matrix([[as_scalar(v) for v in row] for row in vals])
+        blocks = []
+        for row in vals:
+            heights = {v.shape[0] for v in row if is_matrix(v)}  # type: ignore[union-attr]
+            if len(heights) != 1:
+                raise LowerError("shape", "blocks in one row of a block matrix have different heights", m.span)
+            h = heights.pop()
+            parts = []
+            for v in row:
+                if not is_matrix(v):
+                    self.notes.add(f"read the scalar {v} in a block matrix as a column of {v}s")
+                    v = sp.Matrix(h, 1, lambda i, j, v=v: v)
+                parts.append(v)
+            blocks.append(sp.Matrix.hstack(*parts))
+        widths = {b.shape[1] for b in blocks}
+        if len(widths) != 1:
+            raise LowerError("shape", "block rows have different widths", m.span)
+        return sp.Matrix.vstack(*blocks)
+
+    _Matrix = grid
+
+    def _Sum(self, n: ir.Sum) -> Value:
+        if n.index is None:
+            v = self.lower(n.body)
+            if is_matrix(v):
+                self.notes.add("read a sum without an index as the sum of all entries")
+                return sum(v)  # type: ignore[arg-type]
+            raise LowerError("unsupported", "a sum without an index over a scalar", n.span)
+        if n.lower is None or n.upper is None:
+            raise LowerError("unsupported", "a sum without both bounds", n.span)
+        lo = self.index_value(n.lower)
+        hi = self.index_value(n.upper)
+        if hi - lo + 1 > MAX_ITEMS:
+            raise LowerError("unsupported", f"a sum of {hi - lo + 1} terms", n.span)
+        vals = []
+        for i in range(lo, hi + 1):
+            bound = dict(self.indices)
+            bound[n.index.base] = i
+            vals.append(self.child(indices=bound).lower(n.body))
+        if not vals:
+            return sp.Integer(0)
+        if n.op == "prod":
+            out: object = sp.Integer(1)
+            for v in vals:
+                out = out * v  # type: ignore[operator]
+            return out
+        return self.add_values(vals, n.span)
+
+    def _Cases(self, n: ir.Cases) -> Value:
+        pieces = []
+        for value, cond in n.rows:
+            if cond is None or isinstance(cond, ir.Text):
+                pieces.append((self.lower(value), True))
+                continue
+            if not isinstance(cond, ir.Relation):
+                raise LowerError("unsupported", "a case condition that is not a relation", n.span)
+            truth = self.condition(cond)
+            if truth is True:
+                return self.lower(value)
+            if truth is False:
+                continue
+            pieces.append((self.lower(value), truth))
+        if not pieces:
+            raise LowerError("unsupported", "no case applies", n.span)
+        return sp.Piecewise(*pieces)
+
+    def condition(self, rel: ir.Relation) -> object:
+        a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))
+        ops = {"=": sp.Eq, "ne": sp.Ne, "<": sp.Lt, ">": sp.Gt, "le": sp.Le, "ge": sp.Ge}
+        if rel.op not in ops:
+            raise LowerError("unsupported", f"a condition with {rel.op}", rel.span)
+        r = ops[rel.op](a, b)
+        if r in (sp.true, sp.false):
+            return bool(r)
+        return r
+
+    def _Deriv(self, n: ir.Deriv) -> Value:
+        from symcheck import derivative
+        return derivative.lower_derivative(self, n)
+
+    def _Text(self, n: ir.Text) -> Value:
+        raise LowerError("unsupported", f"words inside math ({n.text!r})", n.span)

@@ -1,0 +1,261 @@
+"""Shapes of the document's quantities, inferred from everything it says.
+
+Grids fix shapes outright; declarations (``W \\in \\mathbb R^{m\\times n}``,
+underbraces, prose) name them; products and sums propagate them (``U^T = W X^T``
+tells that X has as many columns as W).  Dimensions are integers, size names the
+document uses (``s_out``, ``n``), or fresh names (``rows(X)``) for sizes it leaves
+unnamed.  Unification is a small union-find; a clash is not fatal here — the
+relation that causes it is refuted later, with its own location.
+"""
+from __future__ import annotations
+
+from symcheck import irutil, names
+from symcheck.context import Context, unwrap
+from symcheck.latex import ir
+
+Dim = object  # int | str
+Shape = tuple[Dim, Dim] | None  # None: scalar
+
+
+class _UF:
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, x: object) -> object:
+        if isinstance(x, int):
+            return x
+        p = self.parent.get(x, x)
+        if p == x:
+            return x
+        r = self.find(p)
+        self.parent[x] = r
+        return r
+
+    def union(self, a: object, b: object) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if isinstance(ra, int) and isinstance(rb, int):
+            return  # a clash: reported when the relation is decided
+        if isinstance(ra, int):
+            ra, rb = rb, ra
+        # keep a readable name as the representative: ints, then document names
+        if isinstance(rb, str) and isinstance(ra, str) and ra[:5] in ("rows(", "cols(") \
+                and rb[:5] not in ("rows(", "cols("):
+            self.parent[ra] = rb
+        elif isinstance(rb, str) and isinstance(ra, str) and rb[:5] in ("rows(", "cols(") \
+                and ra[:5] not in ("rows(", "cols("):
+            self.parent[rb] = ra
+        else:
+            self.parent[ra] = rb
+
+
+def dim_of(node: object) -> Dim | None:
+    node = unwrap(node)
+    if isinstance(node, int):
+        return node
+    if isinstance(node, ir.Number) and node.text.isdigit():
+        return int(node.text)
+    if isinstance(node, ir.Symbol):
+        k = names.key_with_sub(node) or names.key(node)
+        return k
+    return None
+
+
+def _scalar_usage(ctx: Context) -> set[str]:
+    out: set[str] = set()
+    for st in ctx.statements:
+        for n in irutil.walk(st.relation):
+            if isinstance(n, ir.Frac) and isinstance(n.den, ir.Symbol):
+                out.add(names.key(n.den))
+            if isinstance(n, ir.Sum):
+                for b in (n.lower, n.upper):
+                    for s in irutil.symbols(b) if b is not None else []:
+                        out.add(names.key_with_sub(s) or names.key(s))
+            if isinstance(n, ir.Symbol) and n.sub:
+                for s in n.sub:
+                    for t in irutil.symbols(s):
+                        out.add(names.key(t))
+    return out
+
+
+class ShapeInference:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.uf = _UF()
+        self.shape: dict[str, tuple[Dim, Dim]] = {}
+        self.scalars = _scalar_usage(ctx)
+
+    def run(self) -> None:
+        c = self.ctx
+        for q in c.quantities.values():
+            if q.declared is not None:
+                r, k = (dim_of(d) for d in q.declared)
+                self._set(q.key, (r if r is not None else f"rows({q.key})",
+                                  k if k is not None else f"cols({q.key})"))
+            if q.grid is not None:
+                g = self.grid_shape(q.grid)
+                if g is not None:
+                    self._set(q.key, g)
+        for _ in range(3):
+            for q in c.quantities.values():
+                if q.definition is not None:
+                    s = self.of(q.definition)
+                    if s is not None:
+                        if q.transposed_def:
+                            s = (s[1], s[0])
+                        self._set(q.key, s)
+            for st in c.statements:
+                rel = st.relation
+                if st.role in ("claim", "naming", "definition") and rel.op == "=":
+                    a, b = self.of(rel.lhs), self.of(rel.rhs)
+                    if a is not None and b is not None:
+                        self.uf.union(a[0], b[0])
+                        self.uf.union(a[1], b[1])
+        for k, (r, cc) in self.shape.items():
+            c.shapes[k] = (self.uf.find(r), self.uf.find(cc))
+        for r, cc in c.shapes.values():
+            for d in (r, cc):
+                if isinstance(d, str):
+                    c.size_symbols.add(d)
+
+    def _set(self, key: str, s: tuple[Dim, Dim]) -> None:
+        if key in self.shape:
+            old = self.shape[key]
+            self.uf.union(old[0], s[0])
+            self.uf.union(old[1], s[1])
+        else:
+            self.shape[key] = s
+
+    def grid_shape(self, m: ir.Matrix) -> tuple[Dim, Dim] | None:
+        rows = [r for r in m.rows]
+        if m.env == "binom":
+            return (len(rows), 1)
+        nrows: Dim = len(rows)
+        vd = [i for i, r in enumerate(rows) if all(isinstance(c, ir.Ellipsis) for c in r)]
+        if vd:
+            nrows = _count_between(rows[0][0], rows[-1][0], axis=0)
+        first = [c for c in rows[0]]
+        if any(isinstance(c, ir.Ellipsis) for c in first):
+            ncols: Dim = _count_between(first[0], first[-1], axis=1)
+        else:
+            widths: list[Dim] = []
+            for cell in first:
+                s = self.of(cell)
+                widths.append(1 if s is None else s[1])
+            ncols = _dim_sum(widths)
+            heights = [self.of(cell) for cell in first]
+            mats = [h for h in heights if h is not None]
+            if mats and not vd:
+                if len(rows) == 1:
+                    nrows = mats[0][0]
+        return (nrows, ncols)
+
+    def of(self, node: object) -> Shape:
+        """Shape of an expression, or None for a scalar or an unknown."""
+        node = unwrap(node)
+        c = self.ctx
+        if isinstance(node, ir.Symbol):
+            if node.sub and names.key(node) in self.shape and \
+                    (names.key_with_sub(node) not in self.shape):
+                return None
+            k = names.key_with_sub(node) if names.key_with_sub(node) in self.shape else names.key(node)
+            if k in self.shape:
+                return self.shape[k]
+            if node.sub:
+                return None
+            if k in self.scalars or k in c.families or k in c.functions or k in c.abstract:
+                return None
+            if k in c.quantities and c.quantities[k].definition is not None:
+                return None  # resolved on a later pass
+            if node.style == "bold" or node.accent == "vec" or (len(node.base) == 1 and node.base.isupper()):
+                s = (f"rows({k})", f"cols({k})")
+                self.shape[k] = s
+                return s
+            return None
+        if isinstance(node, ir.Transpose):
+            s = self.of(node.arg)
+            return None if s is None else (s[1], s[0])
+        if isinstance(node, ir.Paren) and len(node.items) == 1:
+            return self.of(node.items[0])
+        if isinstance(node, (ir.Neg,)):
+            return self.of(node.arg)
+        if isinstance(node, ir.Add):
+            shapes = [self.of(t) for _, t in node.terms if not isinstance(t, ir.Ellipsis)]
+            mats = [s for s in shapes if s is not None]
+            for s in mats[1:]:
+                self.uf.union(mats[0][0], s[0])
+                self.uf.union(mats[0][1], s[1])
+            return mats[0] if mats else None
+        if isinstance(node, ir.Mul):
+            cur: Shape = None
+            for op, f in zip(("juxt",) + node.ops, node.factors):
+                s = self.of(f)
+                if s is None:
+                    continue
+                if cur is None:
+                    cur = s
+                elif op == "odot":
+                    self.uf.union(cur[0], s[0])
+                    self.uf.union(cur[1], s[1])
+                else:
+                    if self.uf.find(cur[1]) == 1 and self.uf.find(cur[0]) == 1:
+                        cur = s
+                        continue
+                    if self.uf.find(s[0]) == 1 and self.uf.find(s[1]) == 1:
+                        continue
+                    self.uf.union(cur[1], s[0])
+                    cur = (cur[0], s[1])
+            return cur
+        if isinstance(node, ir.Frac):
+            return self.of(node.num)
+        if isinstance(node, ir.Pow):
+            return self.of(node.base)
+        if isinstance(node, ir.Matrix):
+            return self.grid_shape(node)
+        if isinstance(node, ir.Apply):
+            if node.func.base in ("det", "tr", "trace", "log", "max", "min") and node.func.base != "log":
+                return None
+            return self.of(node.args[0]) if node.args else None
+        if isinstance(node, ir.Deriv):
+            if node.num is None or len(node.wrt) != 1:
+                return None
+            var = node.wrt[0][0]
+            ns, vs = self.of(node.num), self.of(var)
+            if vs is None:
+                return ns
+            if ns is None:
+                return vs
+            if self.uf.find(ns[1]) == 1 and self.uf.find(vs[1]) == 1:
+                return (vs[0], ns[0])
+            return None
+        if isinstance(node, ir.Sum):
+            return None if node.index is None else self.of(node.body)
+        return None
+
+
+def _count_between(first: object, last: object, axis: int) -> Dim:
+    """Length of a run from ``first`` to ``last`` read off the subscript that changes."""
+    if isinstance(first, ir.Symbol) and isinstance(last, ir.Symbol) and first.sub and last.sub \
+            and len(first.sub) == len(last.sub):
+        for a, b in zip(first.sub, last.sub):
+            da, db = dim_of(a), dim_of(b)
+            if da == db:
+                continue
+            if isinstance(da, int) and isinstance(db, int):
+                return db - da + 1
+            if isinstance(db, str) and da == 1:
+                return db
+            if isinstance(db, str) and da == 0:
+                return f"{db}+1"
+    return f"len{axis}"
+
+
+def _dim_sum(ds: list[Dim]) -> Dim:
+    if all(isinstance(d, int) for d in ds):
+        return sum(ds)  # type: ignore[arg-type]
+    return "+".join(str(d) for d in ds)
+
+
+def infer(ctx: Context) -> None:
+    ShapeInference(ctx).run()
