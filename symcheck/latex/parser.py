@@ -1,0 +1,250 @@
+"""Entry points of the LaTeX reader: ``parse_row`` and ``parse_expr``.
+
+The grammar (grammar.lark) is loaded at import time into one LALR(1) parser with
+lark's contextual lexer; a small postlexer fixes the few things a context-free
+lexer cannot know (which ``|`` opens, what ``\\left`` applies to, where a
+one-character script argument ends).  The transformer in transform.py then reads
+the tree into ``symcheck.latex.ir`` nodes.
+
+Document text is untrusted: nothing here evaluates it, nesting is capped so that
+no later recursive walk can overflow, and every failure -- lark's, ours, or an
+unexpected bug -- comes back as ``ParseFailure`` with the offending span.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken, VisitError
+
+from symcheck.latex import ir
+from symcheck.latex.marks import ReadError
+from symcheck.latex.transform import Reader
+from symcheck.source import MappedText, Span
+
+MAX_DEPTH = 100  # nested groups/brackets/environments; far beyond any real note
+MAX_TREE_DEPTH = 400  # IR depth after reading (sums nest through their bodies)
+
+# Tokens after which a bar closes an open |...| (they end an operand).
+_VALUE_END = {
+    "NUMBER", "LETTERS", "GREEK", "TEXT", "TOP", "PRIMECMD", "PARTIAL", "ELLIPSIS",
+    "RBRACE", "RPAR", "RBRACK", "RBRACED", "RBAR", "RDBAR", "END_ENV", "PRIME", "SUPCHAR",
+}
+_OPENERS = {"LBRACE": "}", "LPAR": ")", "LBRACK": "]", "LBRACED": "\\}", "BEGIN_ENV": "end",
+            "LBAR": "|", "LDBAR": "||"}
+_CLOSERS = {"RBRACE", "RPAR", "RBRACK", "RBRACED", "END_ENV", "RBAR", "RDBAR"}
+# How many arguments a command takes (a one-character argument may be glued: \frac12).
+_ARGS = {"SUB": 1, "SUP": 1, "FRAC": 2, "BINOM": 2, "STYLE": 1, "ACCENT": 1, "SQRT": 1,
+         "UNDERBRACE": 1}
+
+
+class DepthError(Exception):
+    """Raised by the postlexer when nesting exceeds MAX_DEPTH."""
+
+    def __init__(self, token: Token) -> None:
+        super().__init__("nesting too deep")
+        self.token = token
+
+
+def _split(tok: Token, n: int) -> tuple[Token, Token]:
+    """Split a token after n characters (x_ij: the script takes only the i)."""
+    a = Token.new_borrow_pos(tok.type, tok.value[:n], tok)
+    a.end_pos = tok.start_pos + n
+    a.end_column = (tok.column or 0) + n
+    b = Token.new_borrow_pos(tok.type, tok.value[n:], tok)
+    b.start_pos = tok.start_pos + n
+    b.column = (tok.column or 0) + n
+    return a, b
+
+
+class PostLexer:
+    """Token-stream fixes that need a little left context (see module docstring)."""
+
+    always_accept = ("BAR", "DBAR", "LEFT", "RIGHT")
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        stack: list[str] = []  # open group kinds
+        need: list[list[int]] = []  # [remaining args, depth] for pending commands
+        prev: str | None = None
+        force: str | None = None  # "open"/"close" after \left / \right
+        for tok in stream:
+            if tok.type in ("LEFT", "RIGHT"):
+                force = "open" if tok.type == "LEFT" else "close"
+                continue
+            if tok.type in ("BAR", "DBAR"):
+                kind = "|" if tok.type == "BAR" else "||"
+                v = tok.value
+                if force == "open" or v in ("\\lvert", "\\lVert"):
+                    opening = True
+                elif force == "close" or v in ("\\rvert", "\\rVert"):
+                    opening = False
+                else:
+                    opening = not (stack and stack[-1] == ("LBAR" if kind == "|" else "LDBAR")
+                                    and prev in _VALUE_END)
+                name = ("L" if opening else "R") + ("BAR" if kind == "|" else "DBAR")
+                tok = Token.new_borrow_pos(name, tok.value, tok)
+            force = None
+            pending = [tok]
+            while pending:
+                t = pending.pop()
+                while need and need[-1][1] > len(stack):
+                    need.pop()  # stale: the group holding the command closed
+                if need and need[-1][1] == len(stack) and t.type not in _CLOSERS:
+                    if t.type in ("LETTERS", "NUMBER") and len(t.value) > 1 and t.value[0] != ".":
+                        t, rest = _split(t, 1)
+                        pending.append(rest)
+                    need[-1][0] -= 1
+                    if need[-1][0] == 0:
+                        need.pop()
+                if t.type in _OPENERS:
+                    stack.append(t.type)
+                    if len(stack) > MAX_DEPTH:
+                        raise DepthError(t)
+                elif t.type in _CLOSERS and stack:
+                    stack.pop()
+                if t.type in _ARGS:
+                    need.append([_ARGS[t.type], len(stack)])
+                prev = t.type
+                yield t
+
+
+_GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+_LARK = Lark(_GRAMMAR, parser="lalr", lexer="contextual", postlex=PostLexer(),
+             propagate_positions=True, maybe_placeholders=False, cache=False)
+
+_TRAILING = re.compile(r"(?<![.\\])[.,;]\s*$")
+
+
+def _failure(row: MappedText, message: str, i: int, j: int, hint: str = "") -> ir.ParseFailure:
+    n = len(row.text)
+    i = max(0, min(i, n))
+    j = max(i, min(j, n))
+    if j == i and i < n:
+        j = i + 1
+    return ir.ParseFailure(message, row.span(i, j), hint)
+
+
+def _unclosed(text: str) -> tuple[int, str] | None:
+    """Position and kind of the first opener left unclosed (for 'row ends early')."""
+    stack: list[tuple[int, str]] = []
+    pairs = {"{": "}", "(": ")", "[": "]"}
+    k = 0
+    while k < len(text):
+        c = text[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c in pairs:
+            stack.append((k, c))
+        elif c in pairs.values() and stack and pairs[stack[-1][1]] == c:
+            stack.pop()
+        k += 1
+    return stack[-1] if stack else None
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "$END":
+        return "end of row"
+    return f"{tok.value!r}"
+
+
+def _run(row: MappedText) -> object:
+    """Parse and read; every failure becomes a ParseFailure."""
+    text = row.text
+    m = _TRAILING.search(text)
+    end = m.start() if m else len(text)
+    src = text[:end]
+    if not src.strip():
+        return _failure(row, "empty row", 0, len(text))
+    try:
+        tree = _LARK.parse(src)
+        result = Reader(row).transform(tree)
+    except DepthError as e:
+        return _failure(row, f"nesting deeper than {MAX_DEPTH} levels", e.token.start_pos,
+                        e.token.end_pos, "the row is probably garbled")
+    except UnexpectedCharacters as e:
+        k = e.pos_in_stream
+        cmd = re.match(r"\\[A-Za-z]+", src[k:])
+        if cmd:
+            return _failure(row, f"unknown command {cmd.group()}", k, k + len(cmd.group()),
+                            "define it with \\newcommand or use a standard command")
+        return _failure(row, f"unexpected character {src[k]!r}", k, k + 1)
+    except (UnexpectedToken, UnexpectedEOF) as e:
+        tok = getattr(e, "token", None)
+        if tok is None or tok.type == "$END":
+            open_ = _unclosed(src)
+            if open_ is not None:
+                k, c = open_
+                return _failure(row, f"row ends before {c!r} is closed", k, k + 1,
+                                "a closing brace or bracket is missing")
+            return _failure(row, "row ends early", max(0, len(src.rstrip()) - 1), len(src.rstrip()))
+        msg = f"unexpected {_describe(tok)}"
+        if tok.type in _CLOSERS:
+            msg = f"unmatched {tok.value!r}"
+        return _failure(row, msg, tok.start_pos, tok.end_pos)
+    except VisitError as e:
+        inner = e.orig_exc
+        if isinstance(inner, ReadError):
+            return ir.ParseFailure(inner.message, inner.span, inner.hint)
+        return _failure(row, f"internal error while reading: {inner!r}", 0, len(text))
+    except ReadError as e:
+        return ir.ParseFailure(e.message, e.span, e.hint)
+    except RecursionError:
+        return _failure(row, "expression nested too deeply", 0, len(text))
+    except Exception as e:  # noqa: BLE001 -- the reader must never raise
+        return _failure(row, f"internal error while reading: {e!r}", 0, len(text))
+    if _too_deep(result):
+        return _failure(row, f"expression nested deeper than {MAX_TREE_DEPTH} levels", 0, len(text))
+    return result
+
+
+def _too_deep(node: object) -> bool:
+    """Iterative depth check so printers and engines may recurse safely."""
+    todo: list[tuple[object, int]] = [(node, 0)]
+    while todo:
+        n, d = todo.pop()
+        if d > MAX_TREE_DEPTH:
+            return True
+        for v in getattr(n, "__dict__", {}).values():
+            if isinstance(v, tuple):
+                for x in v:
+                    if isinstance(x, tuple):
+                        todo.extend((y, d + 1) for y in x if hasattr(y, "span"))
+                    elif hasattr(x, "span"):
+                        todo.append((x, d + 1))
+            elif hasattr(v, "span"):
+                todo.append((v, d + 1))
+    return False
+
+
+def parse_row(row: MappedText, lead: ir.Node | None = None) -> ir.Chain | ir.ParseFailure:
+    """Read one row (no ``&``, tags or ``\\\\``; macros expanded) into a Chain.
+
+    A row that starts with a relation (``= b + c``, Row.continues) gets ``lead`` as
+    its first item, or, without ``lead``, a placeholder ``Text("")`` of zero width;
+    a row that ends with a relation (``M =`` before a new display) gets the same
+    placeholder as its last item, so that ``len(items) == len(ops) + 1`` always holds.
+    """
+    result = _run(row)
+    if isinstance(result, ir.ParseFailure):
+        return result
+    assert isinstance(result, ir.Chain)
+    if lead is not None and result.items and isinstance(result.items[0], ir.Text) \
+            and result.items[0].text == "" and result.ops:
+        result = ir.Chain((lead,) + result.items[1:], result.ops, result.span)
+    return result
+
+
+def parse_expr(text: MappedText) -> ir.Node | ir.ParseFailure:
+    """Read one expression; a single relation ``a = b`` comes back as a Relation."""
+    result = _run(text)
+    if isinstance(result, ir.ParseFailure):
+        return result
+    assert isinstance(result, ir.Chain)
+    if not result.ops:
+        return result.items[0]
+    if len(result.ops) == 1 and not any(isinstance(x, ir.Text) and x.text == "" for x in result.items):
+        return result.relations()[0]
+    return _failure(text, "expected one expression, found a chain of relations", 0, len(text.text))

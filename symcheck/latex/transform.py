@@ -1,0 +1,371 @@
+"""Parse tree → IR (symcheck.latex.ir), one callback per grammar rule.
+
+The callbacks stay local: tokens become symbols/marks, scripts attach in
+scripts.py, product terms are read in terms.py.  Spans are original-document
+spans computed from lark positions through the row's MappedText.  The transformer
+is lark's non-recursive one, so deep input cannot overflow the Python stack here.
+
+Sign convention: ``-a`` alone is ``Neg(a)``; as soon as there are two terms the
+signs live in ``Add.terms`` (``-a + b`` → Add(((-1, a), (1, b)))).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from lark import Token, Transformer_NonRecursive, v_args
+
+from symcheck.latex import ir
+from symcheck.latex.marks import (IR_TYPES, MARK_NAMES, Cell, ChainParts, EmptyGroup, FuncHead,
+                                  NablaHead, PartialMark, PrimeMark, ReadError, SeqItems, StarMark,
+                                  SumHead, TopMark, Word, union)
+from symcheck.latex.scripts import Script, accented, apply_scripts, styled
+from symcheck.latex.terms import finish_term, read_ratio
+from symcheck.source import MappedText, Span
+
+__all__ = ["Reader", "ReadError"]
+
+GREEK_UNICODE = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
+    "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "vartheta", "ι": "iota", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma",
+    "ς": "varsigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi",
+    "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda",
+    "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma", "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+    "ℓ": "ell", "∞": "infty",
+}
+REL_OPS = {
+    "=": "=", ":=": ":=", "\\coloneqq": ":=", "\\equiv": "equiv", "≡": "equiv",
+    "\\neq": "ne", "\\ne": "ne", "≠": "ne", "\\approx": "approx", "≈": "approx",
+    "\\le": "le", "\\leq": "le", "\\leqslant": "le", "≤": "le", "\\ge": "ge", "\\geq": "ge",
+    "\\geqslant": "ge", "≥": "ge", "<": "<", ">": ">", "\\propto": "propto", "∝": "propto",
+    "\\in": "in", "∈": "in", "\\Rightarrow": "implies", "\\implies": "implies",
+    "\\Longrightarrow": "implies", "⇒": "implies", "⟹": "implies", "\\iff": "iff",
+    "\\Leftrightarrow": "iff", "\\Longleftrightarrow": "iff", "⇔": "iff", "⟺": "iff",
+    "\\to": "to", "\\rightarrow": "to", "\\longrightarrow": "to", "\\mapsto": "to", "→": "to",
+}
+MUL_OPS = {"\\cdot": "cdot", "·": "cdot", "⋅": "cdot", "\\times": "times", "×": "times",
+           "\\odot": "odot", "⊙": "odot", "\\circ": "odot", "∘": "odot", "\\bullet": "bullet",
+           "∙": "bullet", ".": "dot", "/": "/", "*": "ast", "\\ast": "ast"}
+ELLIPSIS_KIND = {"\\vdots": "v", "⋮": "v", "\\ddots": "d", "⋱": "d"}
+DELIMS = {"LPAR": "(", "LBRACK": "[", "LBRACED": "{", "LBAR": "|", "LDBAR": "||"}
+_TEXT_CMD = re.compile(r"^\\([A-Za-z]+\*?)\s*\{([^{}]*)\}$")
+_ENV_NAME = re.compile(r"\{([A-Za-z]+)\*?\}")
+
+
+def _rel_op(tok: Token) -> str:
+    v = re.sub(r"\s+", "", tok.value)
+    return "ne" if v == "\\not=" else REL_OPS[v]
+
+
+@v_args(meta=True)
+class Reader(Transformer_NonRecursive):
+    """Callbacks named after grammar rules/aliases; see grammar.lark."""
+
+    def __init__(self, row: MappedText) -> None:
+        super().__init__(visit_tokens=False)
+        self.row = row
+        self.pos: dict[int, tuple[int, int]] = {}  # id(Number) -> row positions
+
+    # ------------------------------------------------------------ helpers
+    def tspan(self, tok: Token) -> Span:
+        return self.row.span(tok.start_pos, tok.end_pos)
+
+    def mspan(self, meta) -> Span:
+        return self.row.span(meta.start_pos, meta.end_pos)
+
+    # ------------------------------------------------------------ leaves
+    def number(self, meta, ch):
+        n = ir.Number(ch[0].value, self.tspan(ch[0]))
+        self.pos[id(n)] = (ch[0].start_pos, ch[0].end_pos)
+        return n
+
+    def letters(self, meta, ch):
+        tok = ch[0]
+        v = tok.value
+        if len(v) >= 3:
+            return [ir.Symbol(v, self.tspan(tok))]
+        return [ir.Symbol(c, self.row.span(tok.start_pos + k, tok.start_pos + k + 1))
+                for k, c in enumerate(v)]
+
+    def greek(self, meta, ch):
+        v = ch[0].value
+        return ir.Symbol(GREEK_UNICODE.get(v, v.lstrip("\\")), self.tspan(ch[0]))
+
+    def text(self, meta, ch):
+        m = _TEXT_CMD.match(ch[0].value)
+        cmd, content = m.group(1), m.group(2)
+        span = self.tspan(ch[0])
+        if cmd in ("mathrm", "textrm") and re.fullmatch(r"\s*[A-Za-z]\s*", content):
+            return ir.Symbol(content.strip(), span)
+        return Word(content, cmd, span)
+
+    def top(self, meta, ch):
+        return TopMark(self.tspan(ch[0]))
+
+    def primecmd(self, meta, ch):
+        return PrimeMark(self.tspan(ch[0]))
+
+    def star(self, meta, ch):
+        return StarMark(self.tspan(ch[0]))
+
+    def star_group(self, meta, ch):
+        return StarMark(self.mspan(meta))
+
+    def partial(self, meta, ch):
+        return PartialMark(1, self.tspan(ch[0]))
+
+    def nabla(self, meta, ch):
+        return NablaHead((), self.tspan(ch[0]))
+
+    def sumop(self, meta, ch):
+        v = ch[0].value
+        return SumHead("prod" if v in ("\\prod", "∏") else "sum", self.tspan(ch[0]))
+
+    def func(self, meta, ch):
+        span = self.tspan(ch[0])
+        return FuncHead(ir.Symbol(ch[0].value.lstrip("\\"), span), span)
+
+    def ellipsis(self, meta, ch):
+        return ir.Ellipsis(ELLIPSIS_KIND.get(ch[0].value, "h"), self.tspan(ch[0]))
+
+    # ------------------------------------------------------------ commands
+    def styled(self, meta, ch):
+        return styled(ch[0].value, ch[1], self.mspan(meta))
+
+    def accent(self, meta, ch):
+        return accented(ch[0].value, ch[1], self.mspan(meta))
+
+    def frac(self, meta, ch):
+        return read_ratio(self._arg(ch[1]), self._arg(ch[2]), self.mspan(meta))
+
+    def binom(self, meta, ch):
+        return ir.Matrix(((self._arg(ch[1]),), (self._arg(ch[2]),)), "binom", self.mspan(meta))
+
+    def sqrt(self, meta, ch):
+        span = self.mspan(meta)
+        return ir.Apply(ir.Symbol("sqrt", self.tspan(ch[0])), (self._arg(ch[1]),), span)
+
+    def underbrace(self, meta, ch):
+        return ir.Underbrace(self._arg(ch[1]), None, self.mspan(meta))
+
+    def _arg(self, x: object) -> object:
+        """A command argument as one node (a one-letter argument arrives as [Symbol])."""
+        if isinstance(x, list):
+            x = finish_term([(None, n) for n in x])
+        if isinstance(x, (EmptyGroup, SeqItems)):
+            raise ReadError("empty or comma-separated argument", x.span)
+        if isinstance(x, (SumHead, FuncHead, NablaHead)) or \
+                (isinstance(x, PartialMark) and x.wrt):
+            return finish_term([(None, x)])
+        return x
+
+    # ------------------------------------------------------------ groups
+    def group(self, meta, ch):
+        inner = [c for c in ch if not isinstance(c, Token)]
+        if not inner:
+            return EmptyGroup(self.mspan(meta))
+        return inner[0]
+
+    def choose(self, meta, ch):
+        a, b = [c for c in ch if not isinstance(c, Token)]
+        return ir.Matrix(((a,), (b,)), "binom", self.mspan(meta))
+
+    def paren(self, meta, ch):
+        delim = DELIMS[ch[0].type]
+        inner = [c for c in ch if not isinstance(c, Token)]
+        if not inner:
+            items: tuple = ()
+        elif isinstance(inner[0], SeqItems):
+            items = inner[0].items
+        else:
+            items = (inner[0],)
+        return ir.Paren(tuple(items), delim, self.mspan(meta))
+
+    def seq(self, meta, ch):
+        nodes = [self._item(c) for c in ch if not isinstance(c, Token)]
+        if len(nodes) == 1:
+            return nodes[0]
+        return SeqItems(tuple(nodes), self.mspan(meta))
+
+    def _item(self, c: ChainParts) -> object:
+        """A chain inside brackets: an expression or a single relation."""
+        if not c.ops:
+            return c.items[0]
+        if len(c.ops) == 1 and not any(isinstance(x, ir.Text) and x.text == "" for x in c.items):
+            return ir.Relation(c.items[0], c.ops[0], c.items[1], c.span)
+        raise ReadError("several relations (or a dangling one) inside brackets", c.span)
+
+    # ------------------------------------------------------------ structure
+    def factor(self, meta, ch):
+        atom, scripts = ch[0], ch[1:]
+        pieces = list(atom) if isinstance(atom, list) else [atom]
+        if scripts:
+            pieces[-1] = apply_scripts(pieces[-1], list(scripts), self.pos, self.row)
+        return pieces
+
+    def sub(self, meta, ch):
+        return Script("sub", self._script_arg(ch[1]), self.row.text[ch[0].end_pos:meta.end_pos],
+                      self.mspan(meta))
+
+    def sup(self, meta, ch):
+        return Script("sup", self._script_arg(ch[1]), self.row.text[ch[0].end_pos:meta.end_pos],
+                      self.mspan(meta))
+
+    def _script_arg(self, x: object) -> object:
+        if isinstance(x, list):
+            return finish_term([(None, n) for n in x])
+        return x
+
+    def prime(self, meta, ch):
+        return Script("prime", None, ch[0].value, self.tspan(ch[0]), count=len(ch[0].value))
+
+    def supchar(self, meta, ch):
+        tok = ch[0]
+        span = self.tspan(tok)
+        if tok.value == "ᵀ":
+            return Script("sup", TopMark(span), "T", span)
+        return Script("sup", ir.Number({"²": "2", "³": "3"}[tok.value], span), tok.value, span)
+
+    def term(self, meta, ch):
+        items: list = []
+        op: str | None = None
+        for c in ch:
+            if isinstance(c, Token):
+                op = MUL_OPS[c.value]
+                continue
+            for k, node in enumerate(c):
+                items.append((None if not items else (op or "juxt") if k == 0 else "juxt", node))
+            op = None
+        return finish_term(items)
+
+    def expr(self, meta, ch):
+        terms: list[tuple[int, object]] = []
+        sign = 1
+        lead = False
+        for c in ch:
+            if isinstance(c, Token):
+                sign = -1 if c.type == "MINUS" else 1
+                lead = lead or not terms
+                continue
+            if isinstance(c, ir.Text) and c.text == "":
+                raise ReadError("empty term", c.span)
+            terms.append((sign, c))
+            sign = 1
+        span = self.mspan(meta)
+        if len(terms) == 1:
+            s, t = terms[0]
+            return ir.Neg(t, span) if s < 0 else t
+        return ir.Add(tuple(terms), span)
+
+    def chain(self, meta, ch):
+        items: list = []
+        ops: list[str] = []
+        for c in ch:
+            if isinstance(c, Token):
+                if not items:
+                    items.append(ir.Text("", self.row.span(c.start_pos, c.start_pos)))
+                ops.append(_rel_op(c))
+            else:
+                items.append(c)
+        if len(items) == len(ops):
+            end = meta.end_pos
+            items.append(ir.Text("", self.row.span(end, end)))
+        return ChainParts(tuple(items), tuple(ops), self.mspan(meta))
+
+    def start(self, meta, ch):
+        c: ChainParts = ch[0]
+        items = list(c.items)
+        items[0] = _strip_text(items[0], first=True)
+        items[-1] = _strip_text(items[-1], first=False)
+        chain = ir.Chain(tuple(items), c.ops, c.span)
+        _validate(chain)
+        return chain
+
+    # ------------------------------------------------------------ environments
+    def cell(self, meta, ch):
+        colon = any(isinstance(c, Token) for c in ch)
+        inner = [c for c in ch if not isinstance(c, Token)]
+        if meta.empty:
+            return Cell(None, colon, Span(0, 0), "")
+        raw = self.row.text[meta.start_pos:meta.end_pos]
+        return Cell(inner[0] if inner else None, colon, self.mspan(meta), raw)
+
+    def mrow(self, meta, ch):
+        return [c for c in ch if isinstance(c, Cell)]
+
+    def env(self, meta, ch):
+        begin, end = ch[0], ch[-1]
+        name = _ENV_NAME.search(begin.value).group(1)
+        end_name = _ENV_NAME.search(end.value).group(1)
+        span = self.mspan(meta)
+        if name != end_name:
+            raise ReadError(f"\\begin{{{name}}} closed by \\end{{{end_name}}}", self.tspan(end))
+        rows = [r for r in ch[1:-1] if isinstance(r, list)]
+        rows = [r for r in rows if any(c.node is not None for c in r)]
+        if name in ("cases", "dcases"):
+            return ir.Cases(tuple(_case_row(r, span) for r in rows), span)
+        out = []
+        for r in rows:
+            for c in r:
+                if c.node is None:
+                    raise ReadError("empty matrix cell", span)
+                if isinstance(c.node, SeqItems):
+                    raise ReadError("comma-separated list in a matrix cell", c.span)
+            out.append(tuple(c.node for c in r))
+        return ir.Matrix(tuple(out), name, span)
+
+
+def _case_row(r: list[Cell], span: Span) -> tuple:
+    if len(r) > 2 or r[0].node is None:
+        raise ReadError("a cases row needs a value and at most one condition", span)
+    if len(r) == 1 or r[1].node is None:
+        return (r[0].node, None)
+    cond = r[1].node
+    if isinstance(cond, ir.Relation):
+        cond = replace(cond, lhs=_strip_text(cond.lhs, first=True))
+    elif isinstance(cond, ir.Text):
+        pass
+    else:
+        cond = ir.Text(r[1].raw.strip().lstrip(":").strip(), r[1].span)
+    return (r[0].node, cond)
+
+
+def _strip_text(node: object, first: bool) -> object:
+    """Drop prose glued to the math: \\text{we can write } δ = … keeps δ."""
+    if isinstance(node, ir.Mul):
+        k = 0 if first else len(node.factors) - 1
+        if isinstance(node.factors[k], ir.Text) and node.factors[k].text:
+            fs = node.factors[1:] if first else node.factors[:-1]
+            ops = node.ops[1:] if first else node.ops[:-1]
+            if len(fs) == 1:
+                return fs[0]
+            return ir.Mul(fs, ops, union(*(f.span for f in fs)))
+    if isinstance(node, ir.Add):
+        k = 0 if first else len(node.terms) - 1
+        s, t = node.terms[k]
+        t2 = _strip_text(t, first)
+        if t2 is not t:
+            terms = list(node.terms)
+            terms[k] = (s, t2)
+            return ir.Add(tuple(terms), union(*(x.span for _, x in terms)))
+    return node
+
+
+def _validate(node: object) -> None:
+    """No reader mark may leak into the IR; iterative so any depth is safe."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if not isinstance(n, IR_TYPES):
+            msg = MARK_NAMES.get(type(n), f"unexpected {type(n).__name__}")
+            raise ReadError(f"{msg} is not allowed here", n.span)
+        for v in n.__dict__.values():
+            if isinstance(v, tuple):
+                for x in v:
+                    if isinstance(x, tuple):
+                        todo.extend(y for y in x if hasattr(y, "span"))
+                    elif hasattr(x, "span"):
+                        todo.append(x)
+            elif hasattr(v, "span") and not isinstance(v, Span):
+                todo.append(v)
