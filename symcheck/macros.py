@@ -235,8 +235,9 @@ class _State:
     notes: list[Note] = field(default_factory=list)
 
 
-def _instantiate(body: str, args: list[MappedText], name_off: list[int], end_off: int) -> MappedText:
-    """Body with #n replaced by the arguments; body characters map to the macro name."""
+def _instantiate(body: str, args: list[MappedText], span_off: list[int], end_off: int) -> MappedText:
+    """Body with #n replaced by the arguments (which keep their own offsets); the body's
+    own characters are spread over the invocation, so the expansion covers it end to end."""
     chars: list[str] = []
     offs: list[int] = []
     k = len(body)
@@ -252,7 +253,7 @@ def _instantiate(body: str, args: list[MappedText], name_off: list[int], end_off
         if c == "#" and i + 1 < k and body[i + 1] == "#":
             i += 1
         chars.append(body[i])
-        offs.append(name_off[min(i * len(name_off) // max(k, 1), len(name_off) - 1)])
+        offs.append(span_off[min(i * len(span_off) // max(k - 1, 1), len(span_off) - 1)])
         i += 1
     return MappedText("".join(chars), tuple(offs) + (end_off,))
 
@@ -295,7 +296,8 @@ def _expand(mt: MappedText, st: _State, depth: int) -> MappedText:
         if len(args) < nargs:
             i = m
             continue
-        if depth >= MAX_DEPTH or st.produced > MAX_OUTPUT or st.count > MAX_EXPANSIONS:
+        size = len(body) + sum(len(a) * body.count(f"#{d}") for d, a in enumerate(args, 1))
+        if depth >= MAX_DEPTH or st.produced + size > MAX_OUTPUT or st.count > MAX_EXPANSIONS:
             st.stopped = True
             st.notes.append(Note(
                 "SC303",
@@ -306,9 +308,9 @@ def _expand(mt: MappedText, st: _State, depth: int) -> MappedText:
         st.count += 1
         if conventional and name not in st.used:
             st.used[name] = mt.span(k, end)
-        inst = _instantiate(body, args, list(mt.offsets[k:m]), mt.offsets[end])
+        inst = _instantiate(body, args, list(mt.offsets[k:end]), mt.offsets[end])
+        st.produced += len(inst)  # counted before recursing: arguments can double per level
         out = _expand(inst, st, depth + 1)
-        st.produced += len(out)
         edits.append((k, end, out))
         i = end
     return splice(mt, edits) if edits else mt
