@@ -110,7 +110,7 @@ def sub_items(s: Script, pos: dict, row) -> tuple[object, ...]:
         return tuple(node.items)
     if isinstance(node, EmptyGroup):
         raise ReadError("empty subscript", s.span)
-    if isinstance(node, Word):
+    if isinstance(node, (Word, ir.Text)):
         return (ir.Text(node.text, node.span),)
     parts = list(node.factors) if isinstance(node, ir.Mul) and set(node.ops) == {"juxt"} \
         and all(isinstance(f, (ir.Symbol, ir.Number)) for f in node.factors) else [node]

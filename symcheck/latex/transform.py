@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from lark import Token, Transformer_NonRecursive, v_args
+from lark import Token
 
 from symcheck.latex import ir
-from symcheck.latex.marks import (IR_TYPES, MARK_NAMES, Cell, ChainParts, EmptyGroup, FuncHead,
+from symcheck.latex.marks import (IR_TYPES, MARK_NAMES, Cell, ChainParts, DerivHead, EmptyGroup, FuncHead,
                                   NablaHead, PartialMark, PrimeMark, ReadError, SeqItems, StarMark,
                                   SumHead, TopMark, Word, union)
 from symcheck.latex.scripts import Script, accented, apply_scripts, styled
 from symcheck.latex.terms import finish_term, read_ratio
+from typing import Callable
+
 from symcheck.source import MappedText, Span
 
 __all__ = ["Reader", "ReadError"]
@@ -58,29 +60,76 @@ def _rel_op(tok: Token) -> str:
     return "ne" if v == "\\not=" else REL_OPS[v]
 
 
-@v_args(meta=True)
-class Reader(Transformer_NonRecursive):
-    """Callbacks named after grammar rules/aliases; see grammar.lark."""
+def _positioned(fn: Callable) -> Callable:
+    """Give a callback the row positions (i, j) its children cover, and record the
+    result's positions.  This is propagate_positions without building a tree: the
+    LALR parser calls these at each reduction, children are tokens or earlier results."""
 
-    def __init__(self, row: MappedText) -> None:
-        super().__init__(visit_tokens=False)
+    def wrapper(self: "Reader", ch: list) -> object:
+        i = j = None
+        pos = self.pos
+        for c in ch:
+            if isinstance(c, Token):
+                a, b = c.start_pos, c.end_pos
+            else:
+                pp = pos.get(id(c))
+                if pp is None:
+                    continue
+                a, b = pp
+            if i is None:
+                i = a
+            j = b
+        p = (i, j) if i is not None else None
+        res = fn(self, p, ch)
+        if p is not None:
+            pos[id(res)] = p
+            self.keep.append(res)  # keep ids unique while the table is in use
+        return res
+
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+class _Auto(type):
+    """Wrap every public callback with _positioned."""
+
+    def __new__(mcs, name, bases, ns):
+        for k, v in list(ns.items()):
+            if callable(v) and not k.startswith("_") and k not in ("reset", "tspan", "pspan"):
+                ns[k] = _positioned(v)
+        return super().__new__(mcs, name, bases, ns)
+
+
+class Reader(metaclass=_Auto):
+    """Inline LALR callbacks named after grammar rules/aliases; see grammar.lark.
+    One instance serves the module-level parser; ``reset`` binds it to a row."""
+
+    def __init__(self) -> None:
+        self.row = MappedText.from_original("")
+        self.pos: dict[int, tuple[int, int]] = {}  # id(result) -> row positions
+        self.keep: list = []
+        self.numpos: dict[int, tuple[int, int]] = {}  # id(Number) -> its token's positions
+
+    def reset(self, row: MappedText) -> None:
         self.row = row
-        self.pos: dict[int, tuple[int, int]] = {}  # id(Number) -> row positions
+        self.pos = {}
+        self.numpos = {}
+        self.keep = []
 
     # ------------------------------------------------------------ helpers
     def tspan(self, tok: Token) -> Span:
         return self.row.span(tok.start_pos, tok.end_pos)
 
-    def mspan(self, meta) -> Span:
-        return self.row.span(meta.start_pos, meta.end_pos)
+    def pspan(self, p: tuple[int, int] | None) -> Span:
+        return self.row.span(*p) if p is not None else self.row.span(0, 0)
 
     # ------------------------------------------------------------ leaves
-    def number(self, meta, ch):
+    def number(self, p, ch):
         n = ir.Number(ch[0].value, self.tspan(ch[0]))
-        self.pos[id(n)] = (ch[0].start_pos, ch[0].end_pos)
+        self.numpos[id(n)] = (ch[0].start_pos, ch[0].end_pos)
         return n
 
-    def letters(self, meta, ch):
+    def letters(self, p, ch):
         tok = ch[0]
         v = tok.value
         if len(v) >= 3:
@@ -88,11 +137,11 @@ class Reader(Transformer_NonRecursive):
         return [ir.Symbol(c, self.row.span(tok.start_pos + k, tok.start_pos + k + 1))
                 for k, c in enumerate(v)]
 
-    def greek(self, meta, ch):
+    def greek(self, p, ch):
         v = ch[0].value
         return ir.Symbol(GREEK_UNICODE.get(v, v.lstrip("\\")), self.tspan(ch[0]))
 
-    def text(self, meta, ch):
+    def text(self, p, ch):
         m = _TEXT_CMD.match(ch[0].value)
         cmd, content = m.group(1), m.group(2)
         span = self.tspan(ch[0])
@@ -100,146 +149,131 @@ class Reader(Transformer_NonRecursive):
             return ir.Symbol(content.strip(), span)
         return Word(content, cmd, span)
 
-    def top(self, meta, ch):
+    def top(self, p, ch):
         return TopMark(self.tspan(ch[0]))
 
-    def primecmd(self, meta, ch):
+    def primecmd(self, p, ch):
         return PrimeMark(self.tspan(ch[0]))
 
-    def star(self, meta, ch):
+    def star(self, p, ch):
         return StarMark(self.tspan(ch[0]))
 
-    def star_group(self, meta, ch):
-        return StarMark(self.mspan(meta))
+    def star_group(self, p, ch):
+        return StarMark(self.pspan(p))
 
-    def partial(self, meta, ch):
+    def partial(self, p, ch):
         return PartialMark(1, self.tspan(ch[0]))
 
-    def nabla(self, meta, ch):
+    def nabla(self, p, ch):
         return NablaHead((), self.tspan(ch[0]))
 
-    def sumop(self, meta, ch):
+    def sumop(self, p, ch):
         v = ch[0].value
         return SumHead("prod" if v in ("\\prod", "∏") else "sum", self.tspan(ch[0]))
 
-    def func(self, meta, ch):
+    def func(self, p, ch):
         span = self.tspan(ch[0])
         return FuncHead(ir.Symbol(ch[0].value.lstrip("\\"), span), span)
 
-    def ellipsis(self, meta, ch):
+    def ellipsis(self, p, ch):
         return ir.Ellipsis(ELLIPSIS_KIND.get(ch[0].value, "h"), self.tspan(ch[0]))
 
     # ------------------------------------------------------------ commands
-    def styled(self, meta, ch):
-        return styled(ch[0].value, ch[1], self.mspan(meta))
+    def styled(self, p, ch):
+        return styled(ch[0].value, ch[1], self.pspan(p))
 
-    def accent(self, meta, ch):
-        return accented(ch[0].value, ch[1], self.mspan(meta))
+    def accent(self, p, ch):
+        return accented(ch[0].value, ch[1], self.pspan(p))
 
-    def frac(self, meta, ch):
-        return read_ratio(self._arg(ch[1]), self._arg(ch[2]), self.mspan(meta))
+    def frac(self, p, ch):
+        return read_ratio(self._arg(ch[1]), self._arg(ch[2]), self.pspan(p))
 
-    def binom(self, meta, ch):
-        return ir.Matrix(((self._arg(ch[1]),), (self._arg(ch[2]),)), "binom", self.mspan(meta))
+    def binom(self, p, ch):
+        return ir.Matrix(((self._arg(ch[1]),), (self._arg(ch[2]),)), "binom", self.pspan(p))
 
-    def sqrt(self, meta, ch):
-        span = self.mspan(meta)
+    def sqrt(self, p, ch):
+        span = self.pspan(p)
         return ir.Apply(ir.Symbol("sqrt", self.tspan(ch[0])), (self._arg(ch[1]),), span)
 
-    def underbrace(self, meta, ch):
-        return ir.Underbrace(self._arg(ch[1]), None, self.mspan(meta))
+    def underbrace(self, p, ch):
+        return ir.Underbrace(self._arg(ch[1]), None, self.pspan(p))
 
     def _arg(self, x: object) -> object:
         """A command argument as one node (a one-letter argument arrives as [Symbol])."""
-        if isinstance(x, list):
-            x = finish_term([(None, n) for n in x])
+        x = _fin(x)
         if isinstance(x, (EmptyGroup, SeqItems)):
             raise ReadError("empty or comma-separated argument", x.span)
-        if isinstance(x, (SumHead, FuncHead, NablaHead)) or \
-                (isinstance(x, PartialMark) and x.wrt):
-            return finish_term([(None, x)])
         return x
 
     # ------------------------------------------------------------ groups
-    def group(self, meta, ch):
+    def group(self, p, ch):
         inner = [c for c in ch if not isinstance(c, Token)]
         if not inner:
-            return EmptyGroup(self.mspan(meta))
-        return inner[0]
+            return EmptyGroup(self.pspan(p))
+        return _item(inner[0])
 
-    def choose(self, meta, ch):
-        a, b = [c for c in ch if not isinstance(c, Token)]
-        return ir.Matrix(((a,), (b,)), "binom", self.mspan(meta))
+    def choose(self, p, ch):
+        a, b = [_item(c) for c in ch if not isinstance(c, Token)]
+        return ir.Matrix(((a,), (b,)), "binom", self.pspan(p))
 
-    def paren(self, meta, ch):
+    def paren(self, p, ch):
         delim = DELIMS[ch[0].type]
         inner = [c for c in ch if not isinstance(c, Token)]
         if not inner:
             items: tuple = ()
-        elif isinstance(inner[0], SeqItems):
-            items = inner[0].items
         else:
-            items = (inner[0],)
-        return ir.Paren(tuple(items), delim, self.mspan(meta))
+            x = _item(inner[0])
+            items = x.items if isinstance(x, SeqItems) else (x,)
+        return ir.Paren(tuple(items), delim, self.pspan(p))
 
-    def seq(self, meta, ch):
-        nodes = [self._item(c) for c in ch if not isinstance(c, Token)]
+    def seq(self, p, ch):
+        nodes = [_item(c) for c in ch if not isinstance(c, Token)]
         if len(nodes) == 1:
             return nodes[0]
-        return SeqItems(tuple(nodes), self.mspan(meta))
-
-    def _item(self, c: ChainParts) -> object:
-        """A chain inside brackets: an expression or a single relation."""
-        if not c.ops:
-            return c.items[0]
-        if len(c.ops) == 1 and not any(isinstance(x, ir.Text) and x.text == "" for x in c.items):
-            return ir.Relation(c.items[0], c.ops[0], c.items[1], c.span)
-        raise ReadError("several relations (or a dangling one) inside brackets", c.span)
+        return SeqItems(tuple(nodes), self.pspan(p))
 
     # ------------------------------------------------------------ structure
-    def factor(self, meta, ch):
+    def factor(self, p, ch):
         atom, scripts = ch[0], ch[1:]
         pieces = list(atom) if isinstance(atom, list) else [atom]
         if scripts:
-            pieces[-1] = apply_scripts(pieces[-1], list(scripts), self.pos, self.row)
+            pieces[-1] = apply_scripts(pieces[-1], list(scripts), self.numpos, self.row)
         return pieces
 
-    def sub(self, meta, ch):
-        return Script("sub", self._script_arg(ch[1]), self.row.text[ch[0].end_pos:meta.end_pos],
-                      self.mspan(meta))
+    def sub(self, p, ch):
+        return Script("sub", self._script_arg(ch[1]), self.row.text[ch[0].end_pos:p[1]],
+                      self.pspan(p))
 
-    def sup(self, meta, ch):
-        return Script("sup", self._script_arg(ch[1]), self.row.text[ch[0].end_pos:meta.end_pos],
-                      self.mspan(meta))
+    def sup(self, p, ch):
+        return Script("sup", self._script_arg(ch[1]), self.row.text[ch[0].end_pos:p[1]],
+                      self.pspan(p))
 
     def _script_arg(self, x: object) -> object:
-        if isinstance(x, list):
-            return finish_term([(None, n) for n in x])
-        return x
+        return _fin(x)
 
-    def prime(self, meta, ch):
+    def prime(self, p, ch):
         return Script("prime", None, ch[0].value, self.tspan(ch[0]), count=len(ch[0].value))
 
-    def supchar(self, meta, ch):
+    def supchar(self, p, ch):
         tok = ch[0]
         span = self.tspan(tok)
         if tok.value == "ᵀ":
             return Script("sup", TopMark(span), "T", span)
         return Script("sup", ir.Number({"²": "2", "³": "3"}[tok.value], span), tok.value, span)
 
-    def term(self, meta, ch):
+    def term(self, p, ch):
         items: list = []
         op: str | None = None
         for c in ch:
             if isinstance(c, Token):
                 op = MUL_OPS[c.value]
                 continue
-            for k, node in enumerate(c):
+            for k, node in enumerate(c if isinstance(c, list) else [c]):
                 items.append((None if not items else (op or "juxt") if k == 0 else "juxt", node))
             op = None
         return finish_term(items)
 
-    def expr(self, meta, ch):
+    def expr(self, p, ch):
         terms: list[tuple[int, object]] = []
         sign = 1
         lead = False
@@ -250,15 +284,15 @@ class Reader(Transformer_NonRecursive):
                 continue
             if isinstance(c, ir.Text) and c.text == "":
                 raise ReadError("empty term", c.span)
-            terms.append((sign, c))
+            terms.append((sign, _fin(c)))
             sign = 1
-        span = self.mspan(meta)
+        span = self.pspan(p)
         if len(terms) == 1:
             s, t = terms[0]
             return ir.Neg(t, span) if s < 0 else t
         return ir.Add(tuple(terms), span)
 
-    def chain(self, meta, ch):
+    def chain(self, p, ch):
         items: list = []
         ops: list[str] = []
         for c in ch:
@@ -267,14 +301,17 @@ class Reader(Transformer_NonRecursive):
                     items.append(ir.Text("", self.row.span(c.start_pos, c.start_pos)))
                 ops.append(_rel_op(c))
             else:
-                items.append(c)
+                items.append(_fin(c))
         if len(items) == len(ops):
-            end = meta.end_pos
+            end = p[1]
             items.append(ir.Text("", self.row.span(end, end)))
-        return ChainParts(tuple(items), tuple(ops), self.mspan(meta))
+        return ChainParts(tuple(items), tuple(ops), self.pspan(p))
 
-    def start(self, meta, ch):
-        c: ChainParts = ch[0]
+    def start(self, p, ch):
+        c = ch[0]
+        if not isinstance(c, ChainParts):
+            x = _fin(c)
+            c = ChainParts((x,), (), x.span)
         items = list(c.items)
         items[0] = _strip_text(items[0], first=True)
         items[-1] = _strip_text(items[-1], first=False)
@@ -283,22 +320,22 @@ class Reader(Transformer_NonRecursive):
         return chain
 
     # ------------------------------------------------------------ environments
-    def cell(self, meta, ch):
+    def cell(self, p, ch):
         colon = any(isinstance(c, Token) for c in ch)
         inner = [c for c in ch if not isinstance(c, Token)]
-        if meta.empty:
+        if p is None:
             return Cell(None, colon, Span(0, 0), "")
-        raw = self.row.text[meta.start_pos:meta.end_pos]
-        return Cell(inner[0] if inner else None, colon, self.mspan(meta), raw)
+        raw = self.row.text[p[0]:p[1]]
+        return Cell(_item(inner[0]) if inner else None, colon, self.pspan(p), raw)
 
-    def mrow(self, meta, ch):
+    def mrow(self, p, ch):
         return [c for c in ch if isinstance(c, Cell)]
 
-    def env(self, meta, ch):
+    def env(self, p, ch):
         begin, end = ch[0], ch[-1]
         name = _ENV_NAME.search(begin.value).group(1)
         end_name = _ENV_NAME.search(end.value).group(1)
-        span = self.mspan(meta)
+        span = self.pspan(p)
         if name != end_name:
             raise ReadError(f"\\begin{{{name}}} closed by \\end{{{end_name}}}", self.tspan(end))
         rows = [r for r in ch[1:-1] if isinstance(r, list)]
@@ -314,6 +351,29 @@ class Reader(Transformer_NonRecursive):
                     raise ReadError("comma-separated list in a matrix cell", c.span)
             out.append(tuple(c.node for c in r))
         return ir.Matrix(tuple(out), name, span)
+
+
+def _fin(x: object) -> object:
+    """Finish a result that skipped the term rule (single-child rules pass through)."""
+    if isinstance(x, list):
+        return finish_term([(None if k == 0 else "juxt", n) for k, n in enumerate(x)])
+    if isinstance(x, (SumHead, FuncHead, NablaHead, DerivHead, Word)) or \
+            (isinstance(x, PartialMark) and x.wrt):
+        return finish_term([(None, x)])
+    return x
+
+
+def _item(c: object) -> object:
+    """A chain inside brackets: an expression or a single relation."""
+    if isinstance(c, SeqItems):
+        return c
+    if not isinstance(c, ChainParts):
+        return _fin(c)
+    if not c.ops:
+        return c.items[0]
+    if len(c.ops) == 1 and not any(isinstance(x, ir.Text) and x.text == "" for x in c.items):
+        return ir.Relation(c.items[0], c.ops[0], c.items[1], c.span)
+    raise ReadError("several relations (or a dangling one) inside brackets", c.span)
 
 
 def _case_row(r: list[Cell], span: Span) -> tuple:
