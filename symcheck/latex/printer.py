@@ -99,7 +99,7 @@ def _factor(node: object, last: bool) -> str:
 def _base(node: object) -> str:
     return to_latex(node) if isinstance(node, _ATOMIC) and not (
         isinstance(node, ir.Symbol) and node.label is not None) and not (
-        isinstance(node, ir.Frac)) else _braced(node)
+        isinstance(node, (ir.Frac, ir.Apply))) else _braced(node)
 
 
 def _operand(node: object) -> str:
@@ -117,7 +117,10 @@ def _deriv(d: ir.Deriv) -> str:
     mark = "\\partial" if d.kind == "partial" else "d"
     n = sum(o for _, o in d.wrt)
     top = mark + (f"^{{{n}}}" if n > 1 else "")
-    bottom = " ".join(f"{mark} {_base(v)}" + (f"^{{{o}}}" if o > 1 else "") for v, o in d.wrt)
+    def var(v: object, o: int) -> str:
+        plain = isinstance(v, ir.Symbol) and (o == 1 or v.label is None)
+        return f"{mark} {to_latex(v) if plain else _base(v)}" + (f"^{{{o}}}" if o > 1 else "")
+    bottom = " ".join(var(v, o) for v, o in d.wrt)
     if d.operator_form or d.num is None:
         frac = f"\\frac{{{top}}}{{{bottom}}}"
         return frac if d.num is None else f"{frac} {_operand(d.num)}"
