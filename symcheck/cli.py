@@ -108,8 +108,11 @@ def check_one(path: str, timeout: float, strict: bool) -> FileResult:
     except (OSError, UnicodeDecodeError) as exc:
         return FileResult(path=path, text="", error=str(exc))
     except Exception as exc:  # noqa: BLE001 - reported, not swallowed
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError):
+            text = ""
         diag = Diagnostic("SC900", f"internal error: {type(exc).__name__}: {exc}", Span(0, 0), path=path)
         return FileResult(path=path, text=text, diagnostics=(diag,))
 

@@ -55,6 +55,7 @@ class Statement:
     row_span: ir.Span | None = None
     chain_pos: int = 0
     fragment: int = 0
+    chain: object | None = None  # the whole row, for reading index ranges
 
 
 @dataclass
@@ -165,6 +166,7 @@ class Builder:
             st.row_span = chain.span
             st.chain_pos = pos
             st.fragment = fragment
+            st.chain = chain
             self.count += 1
             self.ctx.statements.append(st)
             out.append(st)

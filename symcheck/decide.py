@@ -62,8 +62,10 @@ def test_sizes(ctx: Context) -> list[dict[str, int]]:
     syms = sorted(s for s in ctx.size_symbols if "+" not in s and s not in ctx.doc_sizes)
     if not syms:
         return [dict(ctx.doc_sizes)]
-    first = [3, 2, 4, 5, 6, 7, 8, 9]
-    second = [2, 4, 3, 6, 5, 8, 7, 9]
+    # at least 3: a pattern "x_1, x_2, …, x_n" written with two items needs n ≥ 3 to
+    # mean what it shows; distinct values so a swapped dimension cannot pass
+    first = [3, 4, 5, 6, 7, 8, 9, 10]
+    second = [4, 3, 6, 5, 8, 7, 10, 9]
     out = []
     for pattern in (first, second):
         a = dict(ctx.doc_sizes)
@@ -130,6 +132,8 @@ class Decider:
             ranges = []
             for L in letters:
                 r = rf.range_of(L, rel)
+                if r is None and st.chain is not None:
+                    r = rf.range_of(L, st.chain)
                 if r is None:
                     raise LowerError("index", f"cannot tell which values the index {L} takes", rel.span)
                 ranges.append(sorted(r))
@@ -175,7 +179,12 @@ class Decider:
                 raise Timeout
             low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
                           cost_args=self.cost_args(st))
-            lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+            try:
+                lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+            except LowerError as e:
+                if e.kind == "shape":
+                    e.message += self.size_text(inst)
+                raise
             lhs, rhs = as_scalar(lhs), as_scalar(rhs)
             if is_matrix(lhs) != is_matrix(rhs) or (is_matrix(lhs) and lhs.shape != rhs.shape):  # type: ignore[union-attr]
                 where = _where(inst)
@@ -205,6 +214,11 @@ class Decider:
             return Outcome("SC001", f"proved {scope}", ("symbolic simplification",), notes=tuple(sorted(notes)))
         bound = f"{TRIALS} exact random trials at each of {len(insts)} instance(s), all equal"
         return Outcome("SC002", f"verified numerically {scope}: {bound}", (bound,), notes=tuple(sorted(notes)))
+
+    def size_text(self, inst: Instance) -> str:
+        shown = [f"{names.display(k)} = {v}" for k, v in sorted(inst.sizes.items())
+                 if k not in self.ctx.doc_sizes and not k.startswith(("rows(", "cols("))]
+        return f" (at test sizes {', '.join(shown)})" if shown else ""
 
     def scope_text(self, insts: list[Instance], desc: list[str]) -> str:
         sizes = insts[0].sizes if insts else {}

@@ -80,3 +80,60 @@ def int_value(node: object) -> int | None:
     if isinstance(node, ir.Number) and node.text.isdigit():
         return int(node.text)
     return None
+
+
+def path_to(root: object, target: object) -> list[tuple[object, str, int | None]] | None:
+    """Steps (parent, field, tuple position) from ``root`` down to ``target``."""
+    if root is target:
+        return []
+    if not dataclasses.is_dataclass(root) or isinstance(root, type):
+        return None
+    for f in dataclasses.fields(root):
+        if f.name == "span":
+            continue
+        v = getattr(root, f.name)
+        if v is target:
+            return [(root, f.name, None)]
+        if isinstance(v, tuple):
+            for k, x in enumerate(v):
+                if x is target:
+                    return [(root, f.name, k)]
+                if isinstance(x, tuple):
+                    for kk, y in enumerate(x):
+                        if y is target:
+                            return [(root, f.name, k), (x, "", kk)]
+                        sub = path_to(y, target) if dataclasses.is_dataclass(y) else None
+                        if sub is not None:
+                            return [(root, f.name, k), (x, "", kk)] + sub
+                elif dataclasses.is_dataclass(x):
+                    sub = path_to(x, target)
+                    if sub is not None:
+                        return [(root, f.name, k)] + sub
+        elif dataclasses.is_dataclass(v):
+            sub = path_to(v, target)
+            if sub is not None:
+                return [(root, f.name, None)] + sub
+    return None
+
+
+def replace_node(root: object, target: object, new: object) -> object:
+    """``root`` with the one node ``target`` (by identity) replaced; only the
+    ancestors of ``target`` are rebuilt."""
+    path = path_to(root, target)
+    if path is None:
+        return root
+    cur = new
+    for parent, name, pos in reversed(path):
+        if name == "":  # a position inside a nested tuple (matrix rows, signed terms)
+            items = list(parent)  # type: ignore[call-overload]
+            items[pos] = cur  # type: ignore[index]
+            cur = tuple(items)
+            continue
+        v = getattr(parent, name)
+        if pos is None:
+            cur = dataclasses.replace(parent, **{name: cur})  # type: ignore[type-var]
+        else:
+            items = list(v)
+            items[pos] = cur
+            cur = dataclasses.replace(parent, **{name: tuple(items)})  # type: ignore[type-var]
+    return cur

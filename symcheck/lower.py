@@ -32,6 +32,7 @@ class LowerError(Exception):
 
 
 _LEAVES: dict[str, sp.Symbol] = {}
+_GRIDS: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[object, list[list[object]], tuple[str, ...]]] = {}
 
 
 def leaf(name: str) -> sp.Symbol:
@@ -116,12 +117,23 @@ class Lowerer:
     def qval(self, key: str) -> Value:
         if key in self.frozen:
             return self.frozen[key]
-        q = self.ctx.quantities[key]
-        if q.grid is not None:
+        cacheable = not self.frozen and not self.generic
+        ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())))
+        cache = self.ctx.__dict__.setdefault("value_cache", {})
+        if cacheable and ck in cache:
+            return cache[ck]
+        v = self._qval(key)
+        if cacheable:
+            cache[ck] = v
+        return v
+
+    def _qval(self, key: str) -> Value:
+        q = self.ctx.quantities.get(key)
+        if q is not None and q.grid is not None:
             low = self.child()
             low.family_only = key if q.self_named else None
             v = low.grid(q.grid)
-        elif q.definition is not None:
+        elif q is not None and q.definition is not None:
             v = self.child().lower(q.definition)
             if q.transposed_def:
                 v = v.T if is_matrix(v) else v  # type: ignore[union-attr]
@@ -141,11 +153,11 @@ class Lowerer:
         return v
 
     def entry(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
-        q = self.ctx.quantities[key]
+        q = self.ctx.quantities.get(key)
         v = self.qval(key)
         if not is_matrix(v):
             raise LowerError("index", f"{names.display(key)} is a scalar and has no entries", span)
-        if q.grid is not None and q.self_named:
+        if q is not None and q.grid is not None and q.self_named:
             pos = self._grid_positions(q.grid, key).get(idx)
             if pos is None:
                 raise LowerError("index", f"{names.entry_name(key, idx)} is not an entry of {names.display(key)}", span)
@@ -217,7 +229,7 @@ class Lowerer:
         if ks is not None and ks in self.sizes:
             return sp.Integer(self.sizes[ks])
         if not s.sub:
-            if k in self.frozen or k in c.quantities:
+            if k in self.frozen or k in c.quantities or k in c.shapes:
                 return self.qval(k)
             if k in self.sizes:
                 return sp.Integer(self.sizes[k])
@@ -233,7 +245,7 @@ class Lowerer:
             a, b = (self.index_value(x) for x in s.sub)
             return sp.Integer(1 if a == b else 0)
         idx = tuple(self.index_value(x) for x in s.sub)
-        if self.family_only != k and (k in c.quantities or k in self.frozen):
+        if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes):
             if k in self.frozen:
                 return self._frozen_entry(k, idx, s.span)
             return self.entry(k, idx, s.span)
@@ -284,7 +296,9 @@ class Lowerer:
             signed = [ir.Neg(t, t.span) if sg < 0 and not isinstance(t, ir.Ellipsis) else t
                       for sg, t in n.terms]
             try:
-                terms_x = patterns.expand(signed, self.sizes)
+                found: list[str] = []
+                terms_x = patterns.expand(signed, self.sizes, notes=found)
+                self.notes.update(found)
             except patterns.PatternError as e:
                 raise LowerError("pattern", f"the sum's ellipsis: {e}", n.span)
             vals = [self.lower(t) for t in terms_x]
@@ -449,12 +463,49 @@ class Lowerer:
         return self.lower(n.body)
 
     def expand_grid(self, m: ir.Matrix) -> list[list[object]]:
+        key = (id(m), tuple(sorted(self.sizes.items())))
+        hit = _GRIDS.get(key)
+        if hit is not None and hit[0] is m:
+            self.notes.update(hit[2])
+            return hit[1]
         try:
-            return patterns.expand_matrix(m, self.sizes)
+            found: list[str] = []
+            rows = patterns.expand_matrix(m, self.sizes, notes=found)
+            self.notes.update(found)
+            if len(_GRIDS) > 5000:
+                _GRIDS.clear()
+            _GRIDS[key] = (m, rows, tuple(found))  # holding m keeps its id unique
+            return rows
         except patterns.PatternError as e:
             raise LowerError("pattern", f"matrix pattern: {e}", m.span)
 
+    def _Entry(self, n: ir.Entry) -> Value:
+        v = self.lower(n.arg)
+        idx = tuple(self.index_value(x) for x in n.sub)
+        if not is_matrix(v):
+            raise LowerError("index", "an entry of a scalar", n.span)
+        r, c = v.shape  # type: ignore[union-attr]
+        if len(idx) == 1 and (r == 1 or c == 1) and 1 <= idx[0] <= max(r, c):
+            return v[idx[0] - 1]  # type: ignore[index]
+        if len(idx) == 2 and 1 <= idx[0] <= r and 1 <= idx[1] <= c:
+            return v[idx[0] - 1, idx[1] - 1]  # type: ignore[index]
+        raise LowerError("index", f"entry {idx} of a {shape_text(v)} matrix", n.span)
+
+    @staticmethod
+    def vertical_sum(m: ir.Matrix) -> bool:
+        """A one-column "matrix" whose later rows start with + or -: a long sum
+        written downwards inside big parentheses, as notes do."""
+        if len(m.rows) < 2 or any(len(r) != 1 for r in m.rows):
+            return False
+        later = [r[0] for r in m.rows[1:] if not isinstance(r[0], ir.Ellipsis)]
+        return bool(later) and all(isinstance(c, ir.Neg) or (isinstance(c, ir.Add) and len(c.terms) == 1)
+                                   or (isinstance(c, ir.Add) and c.terms[0][0] < 0) for c in later)
+
     def grid(self, m: ir.Matrix) -> Value:
+        if self.vertical_sum(m):
+            self.notes.add("read a column whose rows start with + as one sum written downwards")
+            rows = self.expand_grid(m)
+            return self.add_values([self.lower(r[0]) for r in rows], m.span)
         rows = self.expand_grid(m)
         vals = [[self.lower(c) for c in row] for row in rows]
         if all(not is_matrix(v) or v.shape == (1, 1) for row in vals for v in row):

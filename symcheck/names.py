@@ -46,6 +46,8 @@ def key_with_sub(s: ir.Symbol) -> str | None:
 
 def display(k: str) -> str:
     """LaTeX for a key, e.g. 'hat(Y)' → '\\hat{Y}', 'z^pred' → 'z^{pred}'."""
+    if k.startswith(("rows(", "cols(")):
+        return k  # a size the document never names: "rows(X)"
     label = ""
     if "^" in k:
         k, label = k.split("^", 1)

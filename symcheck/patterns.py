@@ -64,7 +64,8 @@ def _shape_key(node: object) -> object:
     return irutil.strip_spans(_with_leaves(node, [ir.Number("#", ir.Span(0, 0))] * len(_leaves(node))))
 
 
-def expand(items: list[object], sizes: dict[str, int], limit: int = 5000) -> list[object]:
+def expand(items: list[object], sizes: dict[str, int], limit: int = 5000,
+           notes: list[str] | None = None) -> list[object]:
     """Replace each ellipsis in ``items`` by the items it stands for.
 
     ``sizes`` gives concrete values of size symbols; a size symbol without a value
@@ -83,13 +84,13 @@ def expand(items: list[object], sizes: dict[str, int], limit: int = 5000) -> lis
         before = out[-2] if len(out) >= 2 else None
         out.pop()
         first = items[k - 1]
-        out.extend(_run(before, first, last, sizes, limit))
+        out.extend(_run(before, first, last, sizes, limit, notes))
         k += 2
     return out
 
 
 def _run(before: object | None, first: object, last: object,
-         sizes: dict[str, int], limit: int) -> list[object]:
+         sizes: dict[str, int], limit: int, notes: list[str] | None = None) -> list[object]:
     """Items from ``first`` to ``last`` inclusive; ``before`` (if given) fixes the step."""
     if _shape_key(first) != _shape_key(last):
         raise PatternError("the items around the ellipsis differ in form")
@@ -120,6 +121,8 @@ def _run(before: object | None, first: object, last: object,
     if len(counts) != 1:
         raise PatternError("the varying positions disagree on the length")
     n = counts.pop()
+    if n == 0 and before is not None and notes is not None:
+        notes.append("garbled: an item written after an ellipsis repeats the item before it; read once")
     if n < 0 or n > limit:
         raise PatternError(f"the pattern would have {n + 1} items")
     res = []
@@ -130,16 +133,16 @@ def _run(before: object | None, first: object, last: object,
     return res
 
 
-def expand_matrix(m: ir.Matrix, sizes: dict[str, int]) -> list[list[object]]:
+def expand_matrix(m: ir.Matrix, sizes: dict[str, int], notes: list[str] | None = None) -> list[list[object]]:
     """Rows of cells with every \\dots, \\vdots and \\ddots spelled out."""
     rows: list[object] = []
     for row in m.rows:
         if all(isinstance(c, ir.Ellipsis) for c in row):
             rows.append(ir.Ellipsis("v", row[0].span))  # type: ignore[attr-defined]
             continue
-        cells = expand(list(row), sizes) if any(isinstance(c, ir.Ellipsis) for c in row) else list(row)
+        cells = expand(list(row), sizes, notes=notes) if any(isinstance(c, ir.Ellipsis) for c in row) else list(row)
         rows.append(ir.Paren(tuple(cells), "row", m.span))  # type: ignore[arg-type]
-    expanded = expand(rows, sizes) if any(isinstance(r, ir.Ellipsis) for r in rows) else rows
+    expanded = expand(rows, sizes, notes=notes) if any(isinstance(r, ir.Ellipsis) for r in rows) else rows
     out = [list(r.items) for r in expanded]  # type: ignore[attr-defined]
     widths = {len(r) for r in out}
     if len(widths) > 1:

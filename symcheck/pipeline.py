@@ -31,8 +31,11 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     """Parse every row; a row that cannot be read is reported and skipped."""
     from symcheck.latex import parser
 
+    from symcheck import binding, readings
+
     builder = context.Builder()
     prev_last: object | None = None
+    parsed: list[tuple[int, object, object]] = []
     for fi, frag in enumerate(doc.fragments):
         for row in frag.rows:
             text = row.text
@@ -57,7 +60,20 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
                 chain = ir.Chain((prev_last,) + chain.items, (op,) + chain.ops, chain.span)
             if chain.items:
                 prev_last = chain.items[-1]
-            builder.add_chain(chain, row.tag, fi)
+            parsed.append((fi, row, chain))
+    chains = [c for _, _, c in parsed]
+    known = binding.known_names(chains)  # type: ignore[arg-type]
+    cost = readings.document_cost(chains)  # type: ignore[arg-type]
+    matrices = readings.matrix_names(chains)  # type: ignore[arg-type]
+    damaged = any(n.code == "SC300" for n in doc.notes)
+    for fi, row, chain in parsed:
+        chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
+        for msg, span in notes:
+            diags.append(Diagnostic("SC305", msg, span, path))
+        chain, notes = readings.reread(chain, cost, matrices, damaged)
+        for msg, span in notes:
+            diags.append(Diagnostic("SC304", msg, span, path))
+        builder.add_chain(chain, row.tag, fi)  # type: ignore[attr-defined]
     return builder
 
 
@@ -148,9 +164,13 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         fixes: tuple[Fix, ...] = ()
         if options.fixes and out.code in ("SC100", "SC101"):
             from symcheck import repair
-            fixes = repair.find_fixes(ctx, st, decider, text)
+            fixes = repair.find_fixes(ctx, st, decider, text, shape_error=out.code == "SC101")
         diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence + tuple(
-            f"note: {n}" for n in out.notes), counterexample=out.counterexample, fixes=fixes, **base))
+            f"note: {n}" for n in out.notes if not n.startswith("garbled:")),
+            counterexample=out.counterexample, fixes=fixes, **base))
+        for n in out.notes:
+            if n.startswith("garbled:"):
+                diags.append(Diagnostic("SC303", n.split(":", 1)[1].strip(), span, path))
     mentions(ctx, doc, diags, path)
 
 

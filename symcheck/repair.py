@@ -24,55 +24,97 @@ BUDGET_S = 4.0
 
 
 def _replace(root: object, target: object, new: object) -> object:
-    return irutil.rebuild(root, lambda n: new if n is target else None)
+    return irutil.replace_node(root, target, new)
+
+
+class _Lazy:
+    """An edit not yet applied: replace ``target`` by ``new`` when screened."""
+
+    __slots__ = ("target", "new")
+
+    def __init__(self, target: object, new: object) -> None:
+        self.target, self.new = target, new
+
+
+_SHOWN: dict[int, tuple[object, str]] = {}
 
 
 def _show(node: object) -> str:
+    """LaTeX for an edit's description (cached: the same nodes recur in every edit)."""
     from symcheck.latex import printer
+    hit = _SHOWN.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
     try:
-        return printer.to_latex(node)
+        text = printer.to_latex(node)
     except Exception:  # printing is cosmetic; the edit itself was decided
-        return "?"
+        text = "?"
+    if len(text) > 60:
+        text = text[:57] + "..."
+    if len(_SHOWN) > 20000:
+        _SHOWN.clear()
+    _SHOWN[id(node)] = (node, text)
+    return text
 
 
-def single_edits(side: object, ctx: Context, rel: ir.Relation) -> Iterator[Edit]:
+def single_edits(side: object, ctx: Context, rel: ir.Relation, structural: bool = False) -> Iterator[Edit]:
+    """All single edits, the likeliest slips first: transposes and parentheses,
+    then signs, then names and indices, then numbers and terms."""
+    buckets: dict[int, list[Edit]] = {0: [], 1: [], 2: [], 3: []}
+    for edit in _all_edits(side, ctx, rel):
+        d = edit[1]
+        rank = 0 if ("transpose" in d or d.startswith(("parenthesise", "swap the order"))) else \
+            1 if ("sign" in d or d.startswith("negate")) else \
+            3 if (d.startswith("drop the term") or d.startswith("swap the order") or d[:1].isdigit()) else 2
+        buckets[rank].append(edit)
+    for rank in sorted(buckets):
+        if structural and rank > 0:
+            break  # a shape error is mended by transposes and parentheses only
+        for edit, desc in buckets[rank]:
+            if isinstance(edit, _Lazy):
+                yield _replace(side, edit.target, edit.new), desc
+            else:
+                yield edit, desc
+
+
+def _all_edits(side: object, ctx: Context, rel: ir.Relation) -> Iterator[Edit]:
     letters, numbers = _index_vocabulary(rel)
     labels = _labels(ctx)
     for node in irutil.walk(side):
         if isinstance(node, ir.Transpose):
-            yield _replace(side, node, node.arg), f"remove the transpose of {_show(node.arg)}"
+            yield _Lazy(node, node.arg), f"remove the transpose of {_show(node.arg)}"
         if isinstance(node, (ir.Symbol, ir.Matrix, ir.Paren)) and _is_matrix(node, ctx):
-            yield _replace(side, node, ir.Transpose(node, node.span)), f"transpose {_show(node)}"
+            yield _Lazy(node, ir.Transpose(node, node.span)), f"transpose {_show(node)}"
         if isinstance(node, ir.Symbol) and node.sub:
             yield from _index_edits(side, node, letters, numbers)
             for lab in labels.get(node.base, ()):
                 if lab != node.label:
                     new = dataclasses.replace(node, label=lab)
-                    yield _replace(side, node, new), f"{_show(node)} → {_show(new)}"
+                    yield _Lazy(node, new), f"{_show(node)} → {_show(new)}"
             for other in _other_bases(ctx, node):
                 new = dataclasses.replace(node, base=other)
-                yield _replace(side, node, new), f"{_show(node)} → {_show(new)}"
+                yield _Lazy(node, new), f"{_show(node)} → {_show(new)}"
         if isinstance(node, ir.Add):
             for k, (sg, t) in enumerate(node.terms):
                 terms = list(node.terms)
                 terms[k] = (-sg, t)
-                yield _replace(side, node, ir.Add(tuple(terms), node.span)), f"flip the sign of {_show(t)}"
+                yield _Lazy(node, ir.Add(tuple(terms), node.span)), f"flip the sign of {_show(t)}"
             if len(node.terms) > 1:
                 for k, (sg, t) in enumerate(node.terms):
                     rest = node.terms[:k] + node.terms[k + 1:]
-                    yield _replace(side, node, ir.Add(rest, node.span)), f"drop the term {_show(t)}"
+                    yield _Lazy(node, ir.Add(rest, node.span)), f"drop the term {_show(t)}"
             yield from _regroup(side, node)
         if isinstance(node, ir.Neg):
-            yield _replace(side, node, node.arg), f"drop the minus sign before {_show(node.arg)}"
+            yield _Lazy(node, node.arg), f"drop the minus sign before {_show(node.arg)}"
         if isinstance(node, ir.Number) and node.text.isdigit():
             v = int(node.text)
             for w in {v * 2, v // 2 if v % 2 == 0 else None, v + 1, v - 1} - {None, v, 0}:
-                yield _replace(side, node, ir.Number(str(w), node.span)), f"{v} → {w}"
+                yield _Lazy(node, ir.Number(str(w), node.span)), f"{v} → {w}"
         if isinstance(node, ir.Mul):
             for k in range(len(node.factors) - 1):
                 fs = list(node.factors)
                 fs[k], fs[k + 1] = fs[k + 1], fs[k]
-                yield (_replace(side, node, ir.Mul(tuple(fs), node.ops, node.span)),
+                yield (_Lazy(node, ir.Mul(tuple(fs), node.ops, node.span)),
                        f"swap the order of {_show(node.factors[k])} and {_show(node.factors[k + 1])}")
     yield ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the right side"
 
@@ -97,14 +139,14 @@ def _regroup(side: object, add: ir.Add) -> Iterator[Edit]:
         if neg:
             prod = ir.Neg(prod, add.span)
         new = ir.Add(((sg, prod),), add.span) if sg < 0 else prod
-        yield _replace(side, add, new), f"parenthesise {_show(group)}"
+        yield _Lazy(add, new), f"parenthesise {_show(group)}"
 
 
 def _index_edits(side: object, node: ir.Symbol, letters: list[str], numbers: list[str]) -> Iterator[Edit]:
     sub = node.sub or ()
     if len(sub) == 2 and irutil.strip_spans(sub[0]) != irutil.strip_spans(sub[1]):
         new = dataclasses.replace(node, sub=(sub[1], sub[0]), sub_text=None)
-        yield _replace(side, node, new), f"swap the indices: {_show(node)} → {_show(new)}"
+        yield _Lazy(node, new), f"swap the indices: {_show(node)} → {_show(new)}"
     for p, it in enumerate(sub):
         cur = it.text if isinstance(it, ir.Number) else (it.base if isinstance(it, ir.Symbol) else None)
         if cur is None:
@@ -115,7 +157,7 @@ def _index_edits(side: object, node: ir.Symbol, letters: list[str], numbers: lis
             item: object = ir.Number(alt, it.span) if alt.isdigit() else ir.Symbol(alt, it.span)
             new_sub = sub[:p] + (item,) + sub[p + 1:]
             new = dataclasses.replace(node, sub=new_sub, sub_text=None)
-            yield _replace(side, node, new), f"{_show(node)} → {_show(new)}"
+            yield _Lazy(node, new), f"{_show(node)} → {_show(new)}"
 
 
 def _index_vocabulary(rel: ir.Relation) -> tuple[list[str], list[str]]:
@@ -159,7 +201,8 @@ def _is_matrix(node: object, ctx: Context) -> bool:
     return False
 
 
-def find_fixes(ctx: Context, st: Statement, decider: object, text: str) -> tuple[Fix, ...]:
+def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
+               shape_error: bool = False) -> tuple[Fix, ...]:
     from symcheck.decide import Decider
 
     assert isinstance(decider, Decider)
@@ -172,7 +215,7 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str) -> tuple
     for depth in (1, 2):
         nxt: list[tuple[object, list[str]]] = []
         for side, path in frontier:
-            for new, desc in single_edits(side, ctx, rel):
+            for new, desc in single_edits(side, ctx, rel, structural=shape_error):
                 if time.monotonic() - start > BUDGET_S or screened >= MAX_SCREEN:
                     break
                 screened += 1
@@ -190,11 +233,13 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str) -> tuple
     fixes = []
     seen = set()
     for depth, desc, cand in sorted(found, key=lambda f: (f[0], len(f[1]))):
-        latex = _show(cand.lhs) + " = " + _show(cand.rhs)
-        if latex in seen:
+        from symcheck.latex import printer
+        rhs = printer.to_latex(cand.rhs)
+        if rhs in seen:
             continue
-        seen.add(latex)
-        fixes.append(Fix(latex, desc + " (proved)", rel.span))
+        seen.add(rhs)
+        latex = " ".join(text[rel.lhs.span.start:rel.lhs.span.end].split()) + " = " + rhs
+        fixes.append(Fix(latex, desc + " (proved)", rel.rhs.span))
         if len(fixes) >= 3:
             break
     return tuple(fixes)

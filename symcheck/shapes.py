@@ -107,7 +107,9 @@ class ShapeInference:
                         self._set(q.key, s)
             for st in c.statements:
                 rel = st.relation
-                if st.role in ("claim", "naming", "definition") and rel.op == "=":
+                # claims are checked against shapes, never used to infer them: a
+                # wrong claim must not bend the shapes it is judged by
+                if st.role == "definition" and rel.op == "=":
                     a, b = self.of(rel.lhs), self.of(rel.rhs)
                     if a is not None and b is not None:
                         self.uf.union(a[0], b[0])

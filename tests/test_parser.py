@@ -28,6 +28,8 @@ SYM = [
     (r"\mathbf{X}_{0}", "(sym X bold sub=0)"),
     (r"s_{\text{out}}", "(sym s sub=out [(text 'out')])"),
     ("x_j", "(sym x sub=j)"),
+    ("(W^T)_{ij}", "(entry (T (sym W)) (sym i) (sym j))"),
+    (r"\begin{pmatrix} a \\ + b \end{pmatrix}", "(matrix pmatrix [(sym a)] [(add + (sym b))])"),
     (r"\delta_{ik}", "(sym delta sub=ik)"),
     ("z_i^{pred}", "(sym z sub=i lab=pred)"),
     ("z^{reality}", "(sym z lab=reality)"),
@@ -141,7 +143,7 @@ MATRICES = [
      "(matrix binom [(sym delta sub=0 lab=(2))] [(sym delta sub=1 lab=(2))])"),
     (r"\left( \begin{array}{c} (y - a)^2 \\ + (y - b)^2 \\ \vdots \end{array} \right)",
      "(paren ( (matrix array [(pow (paren ( (add + (sym y) - (sym a))) (num 2))] "
-     "[(pow (paren ( (add + (sym y) - (sym b))) (num 2))] [(dots v)]))"),
+     "[(add + (pow (paren ( (add + (sym y) - (sym b))) (num 2)))] [(dots v)]))"),
     (r"a_{11}w_{11} + a_{12}w_{21} + \dots + a_{1j}w_{j1}",
      "(add + (mul juxt (sym a sub=11) (sym w sub=11)) + (mul juxt (sym a sub=12) (sym w sub=21)) "
      "+ (dots h) + (mul juxt (sym a sub=1j) (sym w sub=j1)))"),
@@ -254,7 +256,6 @@ FAILURES = [
     (r"\sum_i", "without a summand", r"\sum_i"),
     (r"x_i_j", "double subscript", "_j"),
     (r"\hat{a + b}", "single symbol", r"\hat{a + b}"),
-    (r"(W^T)_{ij}", "subscript on a bracket", "_{ij}"),
     ("a , b", "unexpected ','", ","),
     ("", "empty row", ""),
     (r"\frac{\partial C}{w}", "cannot read this derivative", "w"),

@@ -66,6 +66,8 @@ def sexpr(node: object) -> str:  # noqa: C901 -- one branch per node type is the
         return f"(T {sexpr(n.arg)})"
     if isinstance(n, ir.Paren):
         return f"(paren {n.delim} " + " ".join(sexpr(x) for x in n.items) + ")"
+    if isinstance(n, ir.Entry):
+        return f"(entry {sexpr(n.arg)} " + " ".join(sexpr(x) for x in n.sub) + ")"
     if isinstance(n, ir.Apply):
         return f"(apply {sexpr(n.func)} " + " ".join(sexpr(x) for x in n.args) + ")"
     if isinstance(n, ir.Ellipsis):

@@ -50,7 +50,9 @@ class Symbol:
 
 @dataclass(frozen=True)
 class Add:
-    """terms with signs: a - b + c → ((+1, a), (-1, b), (+1, c))."""
+    """terms with signs: a - b + c → ((+1, a), (-1, b), (+1, c)).  A single term
+    written with a leading plus (``+ (y - a)^2`` on a continued row) is a one-term Add,
+    so that a column whose rows start with + can be read as a sum written downwards."""
 
     terms: tuple[tuple[int, "Node"], ...]
     span: Span
@@ -103,6 +105,16 @@ class Paren:
     items: tuple["Node", ...]
     delim: str
     span: Span
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of a matrix expression: ``(W^T)_{ij}``.  ``sub`` as in Symbol."""
+
+    arg: "Node"
+    sub: tuple["Node", ...]
+    span: Span
+    sub_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,7 +240,7 @@ class Chain:
         ]
 
 
-Node = Union[Number, Symbol, Add, Neg, Mul, Frac, Pow, Transpose, Paren, Apply,
+Node = Union[Number, Symbol, Add, Neg, Mul, Frac, Pow, Transpose, Paren, Entry, Apply,
              Ellipsis, Matrix, Sum, Deriv, Cases, Text, SetExpr, Underbrace, Relation]
 
 

@@ -163,7 +163,8 @@ def to_latex(node: object) -> str:  # noqa: C901 -- one branch per node type
         for k, (sign, t) in enumerate(n.terms):
             s = _braced(t) if isinstance(t, (ir.Add, ir.Neg, ir.Relation)) else to_latex(t)
             if k == 0:
-                out.append(("-" if sign < 0 else "") + s)
+                lead = "-" if sign < 0 else ("+ " if len(n.terms) == 1 else "")
+                out.append(lead + s)
             else:
                 out.append(("- " if sign < 0 else "+ ") + s)
         return " ".join(out)
@@ -186,6 +187,8 @@ def to_latex(node: object) -> str:  # noqa: C901 -- one branch per node type
         return f"{_base(n.base)}^{{{to_latex(n.exp)}}}"
     if isinstance(n, ir.Transpose):
         return f"{_base(n.arg)}^{{T}}"
+    if isinstance(n, ir.Entry):
+        return f"\\left({to_latex(n.arg)}\\right)_{{{_sub(n.sub)}}}"
     if isinstance(n, ir.Paren):
         inner = ", ".join(to_latex(x) for x in n.items)
         return f"{OPEN[n.delim]}{inner}{CLOSE[n.delim]}"

@@ -217,13 +217,15 @@ def apply_scripts(base: object, scripts: list[Script], pos: dict, row) -> object
         if primes:
             node = replace(node, prime=node.prime + primes)
     else:
-        if sub is not None:
-            what = "a bracket" if isinstance(base, ir.Paren) else type(base).__name__
-            raise ReadError(f"subscript on {what} is not supported (an entry of a matrix "
-                            "expression?)", sub.span)
+        if sub is not None and isinstance(base, ir.Paren) and len(base.items) == 1:
+            node = ir.Entry(base.items[0], sub_items(sub, pos, row), union(base.span, sub.span),
+                            sub_text(sub.raw))
+            base = node
+        elif sub is not None:
+            raise ReadError(f"subscript on {type(base).__name__} is not supported", sub.span)
         if primes:
             raise ReadError("prime on a compound expression", span)
-        if not isinstance(base, (ir.Number, ir.Paren, ir.Matrix, ir.Frac, ir.Apply, ir.Deriv,
+        if not isinstance(base, (ir.Number, ir.Paren, ir.Entry, ir.Matrix, ir.Frac, ir.Apply, ir.Deriv,
                                  ir.Pow, ir.Transpose, ir.Symbol, ir.Cases, ir.Sum, ir.Mul,
                                  ir.Add, ir.Neg)):
             raise ReadError(f"superscript on {type(base).__name__}", span)

@@ -277,9 +277,11 @@ class Reader(metaclass=_Auto):
         terms: list[tuple[int, object]] = []
         sign = 1
         lead = False
+        lead_plus = False
         for c in ch:
             if isinstance(c, Token):
                 sign = -1 if c.type == "MINUS" else 1
+                lead_plus = lead_plus or (not terms and sign > 0)
                 lead = lead or not terms
                 continue
             if isinstance(c, ir.Text) and c.text == "":
@@ -289,6 +291,8 @@ class Reader(metaclass=_Auto):
         span = self.pspan(p)
         if len(terms) == 1:
             s, t = terms[0]
+            if lead_plus:
+                return ir.Add(((1, t),), span)  # "+ x": kept, see ir.Add
             return ir.Neg(t, span) if s < 0 else t
         return ir.Add(tuple(terms), span)
 

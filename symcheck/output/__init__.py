@@ -15,6 +15,8 @@ from symcheck.diagnostics import RULES, Diagnostic, Rule
 from symcheck.results import FileResult, verdict_of
 from symcheck.source import LineIndex, Span
 
+#: SARIF ``tool.driver.informationUri``. PLACEHOLDER: the project has no public home
+#: yet; replace it (and regenerate the golden SARIF) once it does.
 INFORMATION_URI = "https://github.com/symcheck/symcheck"
 
 #: Order in which verdict counts are reported; unknown future verdicts follow, sorted.

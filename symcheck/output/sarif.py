@@ -85,7 +85,6 @@ def reporting_descriptors() -> list[dict[str, Any]]:
             "shortDescription": {"text": rule.doc},
             "fullDescription": {"text": f"{rule.code} {rule.name}: {rule.doc}"},
             "defaultConfiguration": {"level": rule.level},
-            "helpUri": f"{INFORMATION_URI}#{rule.code.lower()}-{rule.name}",
             "properties": {"verdict": verdict_of(rule.code) or "note"},
         })
     return out

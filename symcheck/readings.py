@@ -1,0 +1,81 @@
+"""Notations whose meaning depends on the rest of the document.
+
+* ``\\delta W`` (or ``\\nabla_W``-free gradient shorthand) next to a document whose
+  cost is differentiated elsewhere means ∂cost/∂W — not δ times W.
+* In text damaged by OCR, ``A,W`` between two matrices is a lost ``.`` product.
+Each re-reading is reported (SC304) so the author sees how the text was taken.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from symcheck import irutil, names
+from symcheck.latex import ir
+from symcheck.source import Span
+
+
+def document_cost(chains: list[ir.Chain]) -> str | None:
+    """The one defined scalar the document differentiates, if there is exactly one."""
+    defined = set()
+    for ch in chains:
+        if ch.ops and ch.ops[0] == "=" and isinstance(ch.items[0], ir.Symbol) and not ch.items[0].sub:
+            defined.add(names.key(ch.items[0]))
+    differentiated = set()
+    for ch in chains:
+        for n in irutil.walk(ch):
+            if isinstance(n, ir.Deriv) and n.num is not None:
+                num = n.num
+                while isinstance(num, ir.Paren) and len(num.items) == 1:
+                    num = num.items[0]
+                if isinstance(num, ir.Symbol) and not num.sub:
+                    differentiated.add(names.key(num))
+    costs = sorted(defined & differentiated)
+    return costs[0] if len(costs) == 1 else None
+
+
+def matrix_names(chains: list[ir.Chain]) -> set[str]:
+    out = set()
+    for ch in chains:
+        if ch.ops and isinstance(ch.items[0], ir.Symbol) and isinstance(ch.items[1], ir.Matrix):
+            out.add(names.key(ch.items[0]))
+    return out
+
+
+def reread(chain: ir.Chain, cost: str | None, matrices: set[str], damaged: bool
+           ) -> tuple[ir.Chain, list[tuple[str, Span]]]:
+    notes: list[tuple[str, Span]] = []
+
+    def fn(n: object) -> object | None:
+        if isinstance(n, ir.Mul) and cost is not None:
+            fs, ops = list(n.factors), list(n.ops)
+            for k in range(len(fs) - 1):
+                a, b = fs[k], fs[k + 1]
+                if isinstance(a, ir.Symbol) and a.base == "delta" and not a.sub and a.label is None \
+                        and ops[k] == "juxt" and isinstance(b, ir.Symbol) and names.key(b) in matrices:
+                    span = a.span.union(b.span)
+                    d = ir.Deriv("partial", ir.Symbol(cost, a.span), ((b, 1),), span)
+                    notes.append((f"read \\delta {names.display(names.key(b))} as the gradient "
+                                  f"\\partial {names.display(cost)}/\\partial {names.display(names.key(b))}", span))
+                    fs[k:k + 2] = [d]
+                    del ops[k]
+                    return fs[0] if len(fs) == 1 else ir.Mul(tuple(fs), tuple(ops), n.span)
+        if damaged and isinstance(n, ir.Paren) and len(n.items) == 2 and n.delim == "(":
+            left, right = n.items
+            if isinstance(right, ir.Symbol) and names.key(right) in matrices:
+                last = left
+                if isinstance(left, ir.Add):
+                    sg, last = left.terms[-1]
+                if isinstance(last, ir.Symbol) and names.key(last) in matrices \
+                        and last.span.end + 1 == right.span.start:
+                    prod = ir.Mul((last, right), ("dot",), last.span.union(right.span))
+                    if isinstance(left, ir.Add):
+                        inner: object = ir.Add(left.terms[:-1] + ((sg, prod),), left.span.union(right.span))
+                    else:
+                        inner = prod
+                    notes.append(("read the comma between two matrices as a product: OCR turns `.` "
+                                  "into `,`", Span(last.span.end, right.span.start)))
+                    return dataclasses.replace(n, items=(inner,))
+        return None
+
+    new = irutil.rebuild(chain, fn)
+    return new, notes  # type: ignore[return-value]
