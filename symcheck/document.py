@@ -21,6 +21,7 @@ MAX_DOCUMENT = 2_000_000
 MAX_FRAGMENT = 20_000
 MATH_ENVS = {"equation", "align", "gather", "multline", "eqnarray", "alignat", "flalign", "displaymath"}
 _ENV_BEGIN = re.compile(r"\\begin\s*\{([A-Za-z]+)(\*?)\}")
+_ENV_TOKEN = re.compile(r"\\(begin|end)\s*\{([A-Za-z]+\*?)\}")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _TAG_ONLY = re.compile(r"\s*(?:\\tag\*?\s*\{\s*([^{}]*?)\s*\}|\(\s*(\d+[a-z]?)\s*\))\s*")
@@ -51,6 +52,7 @@ class _Scanner:
         self.blanks = [m.start() for m in _BLANK.finditer(s)]
         self._failed: dict[str, int] = {}
         self.notes: list[tuple[str, int, int]] = []
+        self._env_pairs: dict[int, int] | None = None
 
     def find(self, closer: str, pos: int) -> int:
         """Next unescaped ``closer`` at or after ``pos``, or -1 (remembered)."""
@@ -73,15 +75,19 @@ class _Scanner:
         k = bisect.bisect_left(self.blanks, a)
         return k < len(self.blanks) and self.blanks[k] < b
 
-    def env_end(self, name: str, pos: int) -> int:
-        """Index just past the ``\\end{name}`` matching a ``\\begin{name}`` before ``pos``."""
-        pat = re.compile(r"\\(begin|end)\s*\{" + re.escape(name) + r"\}")
-        depth = 1
-        for m in pat.finditer(self.s, pos):
-            depth += 1 if m.group(1) == "begin" else -1
-            if depth == 0:
-                return m.end()
-        return -1
+    def env_end(self, begin: int) -> int:
+        """Index just past the ``\\end`` matching the ``\\begin`` at ``begin``, or -1.
+        All pairs are matched in one pass, so many unclosed environments stay linear."""
+        if self._env_pairs is None:
+            self._env_pairs = {}
+            stacks: dict[str, list[int]] = {}
+            for m in _ENV_TOKEN.finditer(self.s):
+                stack = stacks.setdefault(m.group(2), [])
+                if m.group(1) == "begin":
+                    stack.append(m.start())
+                elif stack:
+                    self._env_pairs[stack.pop()] = m.end()
+        return self._env_pairs.get(begin, -1)
 
     def dollar(self, i: int, out: list[_Raw]) -> int:
         """Handle ``$`` or ``$$`` at ``i``; return where scanning resumes."""
@@ -114,7 +120,7 @@ class _Scanner:
             return j + 2
         m = _ENV_BEGIN.match(s, i)
         if m and m.group(1) in MATH_ENVS:
-            end = self.env_end(m.group(1) + ("\\*" if m.group(2) else ""), m.end())
+            end = self.env_end(i)
             if end > 0:
                 out.append(_Raw(i, end, (i, end), True, "env:" + m.group(1) + m.group(2)))
                 return end
