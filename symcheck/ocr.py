@@ -53,7 +53,8 @@ _DELIM_AFTER = re.compile(r"\s*(?:[)\]|./<>]|\\[}|]|\\r(?:angle|brace|vert|Vert|
 _MATHY_BEFORE = set("&\\{$(,")
 _MATHY_AFTER = set("&\\}$),")
 _STRONG = re.compile(
-    r"(?<![\\A-Za-z])(?:egin\{|rac\{|ight\s*(?:[)\]|.]|\\[}|]))|[\x07\x08\x0b\x0c]|\r(?!\n)"
+    r"(?<![\\A-Za-z])(?:egin\{|rac\{|ight\s*(?:[)\]|.]|\\[}|]))|[\x07\x08\x0b\x0c]"
+    r"|\r(?:ight|ho|angle|brace|floor|ceil|vert|Vert)(?![A-Za-z])"  # a lone CR line ending is not damage
 )
 _DOTS = re.compile(r"(?<![\\A-Za-z])dots(?![A-Za-z])")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -112,7 +113,7 @@ def _command_edits(s: str) -> list[tuple[int, int, str, str]]:
         entry = _RESIDUES.get(w)
         if entry and _context_ok(s, a, b, entry[1]):
             edits.append((a, a, "\\" + entry[0][0], "\\" + entry[0]))
-    for m in re.finditer(r"[\x07\x08\x0b\x0c]|\r(?!\n)", s):
+    for m in re.finditer(r"[\x07\x08\x0b\x0c]", s):
         if m.start() not in handled:
             letter = _CONTROL[m.group(0)]
             edits.append((m.start(), m.end(), "\\" + letter, "\\" + letter))

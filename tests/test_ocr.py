@@ -26,6 +26,7 @@ BS, FF, VT, BEL, TAB, CR = "\x08", "\x0c", "\x0b", "\x07", "\t", "\r"
         (r"$\begin{bmatrix} a \\ b \end{bmatrix} \frac{1}{2} \right)$", False),
         (r"$\vdots \dots \ddots \cdots$", False),
         ("line one\r\nline two\r\n", False),
+        ("old Mac\rline endings\rhere", False),
         ("indented\twith a tab", False),
     ],
 )
@@ -96,6 +97,7 @@ def test_repair(text: str, repaired: str, messages: list[str]) -> None:
         "We turn right here; the fraction begins to text the dots.",
         r"$\begin{bmatrix} a \ b \end{bmatrix} = \frac{1}{2} \left( x \right) \ \text{and} \vdots$",
         "plain prose with a\ttab and a Windows ending\r\n",
+        "old Mac\rline endings\rright here",
         "",
     ],
 )
