@@ -56,6 +56,7 @@ class Statement:
     chain_pos: int = 0
     fragment: int = 0
     chain: object | None = None  # the whole row, for reading index ranges
+    group: int = 0  # rows that continue one another (= … on the next line) share a group
 
 
 @dataclass
@@ -148,7 +149,7 @@ class Builder:
         return names.key(s)
 
     # -- statements --------------------------------------------------------
-    def add_chain(self, chain: ir.Chain, tag: str | None, fragment: int) -> list[Statement]:
+    def add_chain(self, chain: ir.Chain, tag: str | None, fragment: int, group: int = 0) -> list[Statement]:
         out = []
         rels = chain.relations()
         if not rels:
@@ -167,6 +168,7 @@ class Builder:
             st.chain_pos = pos
             st.fragment = fragment
             st.chain = chain
+            st.group = group
             self.count += 1
             self.ctx.statements.append(st)
             out.append(st)
@@ -209,7 +211,8 @@ class Builder:
             elif not sym.sub or k != names.key(sym):
                 if k not in c.quantities or (c.quantities[k].definition is None
                                              and c.quantities[k].grid is None):
-                    if _mentions(rhs, k) and not transposed:
+                    if any(isinstance(n, ir.Symbol) and self.quantity_key(n) == k
+                           for n in irutil.walk(rhs)) and not transposed:
                         return Statement(rel, "update", 0, defines=k)
                     q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
                     if isinstance(rhs, ir.Matrix) and not transposed:

@@ -28,6 +28,13 @@ def _var_quantity(ctx: Context, var: object) -> str | None:
 
 def outputs(ctx: Context) -> list[str]:
     """Defined quantities no other definition uses, in order of definition."""
+    cached = ctx.__dict__.get("outputs_cache")
+    if cached is None:
+        cached = ctx.__dict__["outputs_cache"] = _outputs(ctx)
+    return cached
+
+
+def _outputs(ctx: Context) -> list[str]:
     defined = [st.defines for st in ctx.statements if st.role == "definition"
                and st.defines in ctx.quantities and ctx.quantities[st.defines].definition is not None]
     used: set[str] = set()
@@ -41,6 +48,17 @@ def outputs(ctx: Context) -> list[str]:
 
 
 def arguments(ctx: Context, st: Statement) -> dict[str, tuple[str, ...]]:
+    cache = ctx.__dict__.setdefault("arguments_cache", {})
+    key = (st.index, id(st.relation))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is st.relation:
+        return hit[1]
+    out = _arguments(ctx, st)
+    cache[key] = (st.relation, out)
+    return out
+
+
+def _arguments(ctx: Context, st: Statement) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     if not ctx.abstract:
         return out
@@ -57,8 +75,9 @@ def arguments(ctx: Context, st: Statement) -> dict[str, tuple[str, ...]]:
             keep = [k for k in found if k in outs] or found
             out[cost] = tuple(keep)
             continue
+        outs_set = set(outputs(ctx))
         prior = [s.defines for s in ctx.statements
-                 if s.index < st.index and s.role == "definition" and s.defines in outputs(ctx)]
+                 if s.index < st.index and s.role == "definition" and s.defines in outs_set]
         if prior:
             out[cost] = (prior[-1],)  # type: ignore[assignment]
         else:

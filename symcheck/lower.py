@@ -160,7 +160,10 @@ class Lowerer:
         if q is not None and q.grid is not None and q.self_named:
             pos = self._grid_positions(q.grid, key).get(idx)
             if pos is None:
-                raise LowerError("index", f"{names.entry_name(key, idx)} is not an entry of {names.display(key)}", span)
+                # not one of the entries the document wrote: an undefined name of its own
+                self.notes.add(f"{names.entry_name(key, idx)} is not an entry of {names.display(key)} "
+                               "and is defined nowhere; read as a free variable")
+                return leaf(names.entry_name(key, idx))
             return v[pos]  # type: ignore[index]
         r, c = v.shape  # type: ignore[union-attr]
         if len(idx) == 1 and (c == 1 or r == 1):

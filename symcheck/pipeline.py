@@ -1,6 +1,7 @@
 """read → fragments → rows → chains → context → verdicts → diagnostics, top to bottom."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -35,7 +36,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
 
     builder = context.Builder()
     prev_last: object | None = None
-    parsed: list[tuple[int, object, object]] = []
+    parsed: list[tuple[int, object, object, int]] = []
+    group = 0
     for fi, frag in enumerate(doc.fragments):
         for row in frag.rows:
             text = row.text
@@ -46,6 +48,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
                     op = _OPS[m.group(1)]
                     text = text.slice(m.end())
             res = parser.parse_row(text)
+            if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
+                res = _mention_list(text, parser)
             if isinstance(res, ir.ParseFailure):
                 diags.append(Diagnostic("SC200", f"undecided: could not read this row: {res.message}",
                                         res.span, path, hint_text(res)))
@@ -60,21 +64,54 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
                 chain = ir.Chain((prev_last,) + chain.items, (op,) + chain.ops, chain.span)
             if chain.items:
                 prev_last = chain.items[-1]
-            parsed.append((fi, row, chain))
-    chains = [c for _, _, c in parsed]
+            if op is None:
+                group += 1
+            parsed.append((fi, row, chain, group))
+    chains = [c for _, _, c, _ in parsed]
     known = binding.known_names(chains)  # type: ignore[arg-type]
     cost = readings.document_cost(chains)  # type: ignore[arg-type]
     matrices = readings.matrix_names(chains)  # type: ignore[arg-type]
     damaged = any(n.code == "SC300" for n in doc.notes)
-    for fi, row, chain in parsed:
+    for fi, row, chain, grp in parsed:
         chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
         for msg, span in notes:
             diags.append(Diagnostic("SC305", msg, span, path))
         chain, notes = readings.reread(chain, cost, matrices, damaged)
         for msg, span in notes:
             diags.append(Diagnostic("SC304", msg, span, path))
-        builder.add_chain(chain, row.tag, fi)  # type: ignore[attr-defined]
+        builder.add_chain(chain, row.tag, fi, grp)  # type: ignore[attr-defined]
     return builder
+
+
+_REL = re.compile(r"=|\\approx|\\le|\\ge|\\ne|<|>|\\in\b|\\equiv")
+
+
+def _has_relation(text: str) -> bool:
+    return bool(_REL.search(text))
+
+
+def _mention_list(text: MappedText, parser: object) -> object:
+    """Inline math such as ``x_{i1}, x_{i2}``: a list of mentions, no relation."""
+    items: list[object] = []
+    depth, start = 0, 0
+    s = text.text
+    for k, ch in enumerate(s + ","):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            piece = text.slice(start, k)
+            start = k + 1
+            if not piece.text.strip() or piece.text.strip() in ("...", "\\dots", "\\ldots"):
+                continue
+            res = parser.parse_expr(piece)  # type: ignore[attr-defined]
+            if isinstance(res, ir.ParseFailure):
+                return res
+            items.append(res)
+    if not items:
+        return ir.ParseFailure("nothing to read", text.span())
+    return ir.Chain((items[0],), (), text.span())
 
 
 def hint_text(f: ir.ParseFailure) -> str:
@@ -151,8 +188,14 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                options: CheckOptions) -> None:
     decider = Decider(ctx, options.timeout)
     text = doc.text
+    anchor: dict[int, object] = {}  # group → the last item known to be right
     for st in ctx.statements:
         rel = st.relation
+        held = anchor.get(st.group)
+        if held is not None and st.role == "claim" and held is not rel.lhs:
+            # the previous step was refuted: judge this one against the last good item,
+            # so that one slip is reported once, where it happens
+            st = dataclasses.replace(st, relation=ir.Relation(held, rel.op, rel.rhs, rel.span))
         span = rel.span if st.chain_pos == 0 else rel.rhs.span
         if rel.lhs.span.end <= rel.rhs.span.start and text.count("\n", rel.lhs.span.start, rel.rhs.span.start):
             span = rel.rhs.span  # a continued row: report it at its own line
@@ -161,6 +204,13 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             out = describe_definition(ctx, st, decider)
         else:
             out = decider.decide(st)
+        if held is not None and st.relation is not rel and out.code in ("SC001", "SC002"):
+            out = dataclasses.replace(out, message=out.message + "; compared with the last correct step, "
+                                      "since the step before was refuted")
+        if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
+            anchor[st.group] = rel.lhs
+        elif st.role == "claim" and out.code in ("SC001", "SC002"):
+            anchor.pop(st.group, None)
         fixes: tuple[Fix, ...] = ()
         if options.fixes and out.code in ("SC100", "SC101"):
             from symcheck import repair

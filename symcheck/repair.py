@@ -222,7 +222,8 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
                 cand = ir.Relation(rel.lhs, rel.op, new, rel.span)  # type: ignore[arg-type]
                 out = quick.decide(dataclasses.replace(st, relation=cand))
                 if out.code in ("SC001", "SC002"):
-                    full = decider.decide(dataclasses.replace(st, relation=cand))
+                    full = Decider(ctx, timeout=min(decider.timeout, 2.0)).decide(
+                        dataclasses.replace(st, relation=cand))
                     if full.code == "SC001":
                         found.append((depth, "; ".join(path + [desc]), cand))
                 elif depth == 1 and out.code in ("SC100", "SC101") and len(nxt) < 30:
@@ -239,7 +240,7 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
             continue
         seen.add(rhs)
         latex = " ".join(text[rel.lhs.span.start:rel.lhs.span.end].split()) + " = " + rhs
-        fixes.append(Fix(latex, desc + " (proved)", rel.rhs.span))
+        fixes.append(Fix(latex, desc + "; proved", rel.rhs.span))
         if len(fixes) >= 3:
             break
     return tuple(fixes)

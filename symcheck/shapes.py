@@ -14,7 +14,17 @@ from symcheck.context import Context, unwrap
 from symcheck.latex import ir
 
 Dim = object  # int | str
-Shape = tuple[Dim, Dim] | None  # None: scalar
+Shape = object  # tuple[Dim, Dim] | None (scalar) | PENDING
+
+
+class _Pending:
+    """A shape that depends on a quantity not yet shaped (try again next pass)."""
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING = _Pending()
 
 
 class _UF:
@@ -93,15 +103,16 @@ class ShapeInference:
                 r, k = (dim_of(d) for d in q.declared)
                 self._set(q.key, (r if r is not None else f"rows({q.key})",
                                   k if k is not None else f"cols({q.key})"))
-            if q.grid is not None:
-                g = self.grid_shape(q.grid)
-                if g is not None:
-                    self._set(q.key, g)
         for _ in range(3):
+            for q in c.quantities.values():
+                if q.grid is not None and q.key not in self.shape:
+                    g = self.grid_shape(q.grid)
+                    if g is not None:
+                        self._set(q.key, g)
             for q in c.quantities.values():
                 if q.definition is not None:
                     s = self.of(q.definition)
-                    if s is not None:
+                    if s is not None and s is not PENDING:
                         if q.transposed_def:
                             s = (s[1], s[0])
                         self._set(q.key, s)
@@ -111,7 +122,7 @@ class ShapeInference:
                 # wrong claim must not bend the shapes it is judged by
                 if st.role == "definition" and rel.op == "=":
                     a, b = self.of(rel.lhs), self.of(rel.rhs)
-                    if a is not None and b is not None:
+                    if isinstance(a, tuple) and isinstance(b, tuple):
                         self.uf.union(a[0], b[0])
                         self.uf.union(a[1], b[1])
         for k, (r, cc) in self.shape.items():
@@ -143,15 +154,26 @@ class ShapeInference:
         else:
             widths: list[Dim] = []
             for cell in first:
+                if self._pending(cell):
+                    return None  # a block whose shape is not known yet
                 s = self.of(cell)
-                widths.append(1 if s is None else s[1])
+                if s is PENDING:
+                    return None
+                widths.append(1 if s is None else s[1])  # type: ignore[index]
             ncols = _dim_sum(widths)
             heights = [self.of(cell) for cell in first]
-            mats = [h for h in heights if h is not None]
+            mats = [h for h in heights if isinstance(h, tuple)]
             if mats and not vd:
                 if len(rows) == 1:
                     nrows = mats[0][0]
         return (nrows, ncols)
+
+    def _pending(self, cell: object) -> bool:
+        if isinstance(cell, ir.Symbol):
+            k = names.key_with_sub(cell) if names.key_with_sub(cell) in self.ctx.quantities else names.key(cell)
+            return k in self.ctx.quantities and k not in self.shape and cell.sub is None \
+                or (k != names.key(cell) and k not in self.shape)
+        return False
 
     def of(self, node: object) -> Shape:
         """Shape of an expression, or None for a scalar or an unknown."""
@@ -168,8 +190,9 @@ class ShapeInference:
                 return None
             if k in self.scalars or k in c.families or k in c.functions or k in c.abstract:
                 return None
-            if k in c.quantities and c.quantities[k].definition is not None:
-                return None  # resolved on a later pass
+            if k in c.quantities and (c.quantities[k].definition is not None
+                                      or c.quantities[k].grid is not None):
+                return PENDING  # resolved on a later pass
             if node.style == "bold" or node.accent == "vec" or (len(node.base) == 1 and node.base.isupper()):
                 s = (f"rows({k})", f"cols({k})")
                 self.shape[k] = s
@@ -177,13 +200,15 @@ class ShapeInference:
             return None
         if isinstance(node, ir.Transpose):
             s = self.of(node.arg)
-            return None if s is None else (s[1], s[0])
+            return s if s is None or s is PENDING else (s[1], s[0])  # type: ignore[index]
         if isinstance(node, ir.Paren) and len(node.items) == 1:
             return self.of(node.items[0])
         if isinstance(node, (ir.Neg,)):
             return self.of(node.arg)
         if isinstance(node, ir.Add):
             shapes = [self.of(t) for _, t in node.terms if not isinstance(t, ir.Ellipsis)]
+            if any(s is PENDING for s in shapes):
+                return PENDING
             mats = [s for s in shapes if s is not None]
             for s in mats[1:]:
                 self.uf.union(mats[0][0], s[0])
@@ -193,6 +218,8 @@ class ShapeInference:
             cur: Shape = None
             for op, f in zip(("juxt",) + node.ops, node.factors):
                 s = self.of(f)
+                if s is PENDING:
+                    return PENDING
                 if s is None:
                     continue
                 if cur is None:
@@ -214,7 +241,8 @@ class ShapeInference:
         if isinstance(node, ir.Pow):
             return self.of(node.base)
         if isinstance(node, ir.Matrix):
-            return self.grid_shape(node)
+            g = self.grid_shape(node)
+            return PENDING if g is None else g
         if isinstance(node, ir.Apply):
             if node.func.base in ("det", "tr", "trace", "log", "max", "min") and node.func.base != "log":
                 return None
@@ -224,6 +252,8 @@ class ShapeInference:
                 return None
             var = node.wrt[0][0]
             ns, vs = self.of(node.num), self.of(var)
+            if ns is PENDING or vs is PENDING:
+                return PENDING
             if vs is None:
                 return ns
             if ns is None:
