@@ -160,6 +160,9 @@ def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> 
         ctx = builder.finish()
         shapes.infer(ctx)
         decide_all(ctx, doc, diags, path, options)
+        from symcheck.proofs import proof_diagnostics  # front matter `proof: <name>`, registered proofs only
+
+        diags.extend(proof_diagnostics(doc, path))
     except RecursionError:
         diags.append(Diagnostic("SC900", "internal error: input nested too deeply", Span(0, 0), path))
     diags.sort(key=lambda d: (d.span.start, d.span.end, d.code, d.message))

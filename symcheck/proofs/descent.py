@@ -1,0 +1,56 @@
+"""Numeric demonstration: gradient descent on the two-layer linear model finds least squares.
+
+Kept apart from the symbolic proof because it proves nothing: it shows, with
+measured figures, that the stationary points the proof characterises are what
+training actually reaches from generic starts (where ṽ ≠ 0 almost surely).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def gradient_descent_demo(seed: int = 0, n: int = 20, hidden: int = 2, starts: int = 5, lr: float = 0.05,
+                          max_iter: int = 20_000, grad_tol: float = 1e-12, target: float = 1e-8
+                          ) -> tuple[bool, str, dict[str, object]]:
+    """Data X = [1, X₀] (n×3), z^{reality} = X w* + noise; descend on C/n from ``starts`` seeds.
+
+    Uses the gradients the proof derives: ∂C/∂u = Xᵀ d ṽᵀ, ∂C/∂v = Yᵀ d.
+    """
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    X = np.hstack([np.ones((n, 1)), rng.standard_normal((n, 2))])
+    zr = X @ np.array([0.5, -1.0, 2.0]) + 0.3 * rng.standard_normal(n)
+    w_ls = np.linalg.lstsq(X, zr, rcond=None)[0]
+    errors, iterations = [], []
+    for _ in range(starts):
+        u = rng.standard_normal((X.shape[1], hidden))
+        v = rng.standard_normal(hidden + 1)
+        it = 0
+        for it in range(1, max_iter + 1):
+            Y0 = X @ u
+            d = v[0] + Y0 @ v[1:] - zr
+            gu = np.outer(X.T @ d, v[1:])
+            gv = np.concatenate([[d.sum()], Y0.T @ d])
+            if max(np.abs(gu).max(), np.abs(gv).max()) < grad_tol:
+                break
+            u -= lr * gu / n
+            v -= lr * gv / n
+        w = u @ v[1:]
+        w[0] += v[0]
+        errors.append(float(np.abs(w - w_ls).max()))
+        iterations.append(it)
+    seconds = time.perf_counter() - t0
+    worst = max(errors)
+    figures: dict[str, object] = {
+        "data": f"n={n}, 2 inputs, {hidden} hidden units, seed={seed}",
+        "starts": starts, "learning rate": f"{lr}/n", "stop": f"max |gradient| < {grad_tol:g} or {max_iter} iterations",
+        "least-squares w (numpy.linalg.lstsq)": np.array2string(w_ls, precision=6),
+        "max |w - w_lstsq| over starts": f"{worst:.3e}",
+        "iterations per start": iterations, "seconds": f"{seconds:.2f}",
+    }
+    ok = worst < target
+    summary = (f"gradient descent from {starts} random starts reaches the least-squares w of numpy.linalg.lstsq: "
+               f"max error {worst:.1e} {'<' if ok else '>='} {target:g}, iterations {min(iterations)}–{max(iterations)}")
+    return ok, summary, figures
