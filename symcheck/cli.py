@@ -7,6 +7,8 @@ Exit codes (documented in the README and pinned by tests):
   0  nothing refuted;
   1  something refuted, an internal error (SC900), or with --strict something undecided;
   2  usage error, or a file that is missing, unreadable or not UTF-8.
+``symcheck report`` exits 0 when every report was written (verdicts do not count:
+the report is the product), 1 when a PDF build failed, 2 on usage or I/O errors.
 """
 from __future__ import annotations
 
@@ -157,6 +159,43 @@ def cmd_check(args: argparse.Namespace) -> int:
     return exit_code(results, args.strict, bool(errors))
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Check each document and write its LaTeX report, corrected copy and PDF."""
+    from pathlib import Path
+
+    from symcheck.report import build
+
+    files, errors = discover(args.paths)
+    for path, msg in errors:
+        _error(path, msg)
+    if not files:
+        if not errors:
+            _error("symcheck", "no " + ", ".join("*" + e for e in EXTENSIONS) + " files found")
+        return EXIT_ERROR
+    results: list[FileResult] = []
+    for path in files:
+        msg = read_error(path)
+        if msg:
+            _error(path, msg)
+            errors.append((path, msg))
+            continue
+        _emit(sys.stderr, f"{path}: checking\n")
+        results.append(check_one(path, args.timeout, False))
+    try:
+        summary = build.write(results, Path(args.out), make_pdf=not args.no_pdf,
+                              progress=lambda m: _emit(sys.stderr, m + "\n"))
+    except OSError as exc:
+        _error(args.out, exc.strerror or str(exc))
+        return EXIT_ERROR
+    for line in summary.notes + summary.pdf_failed + summary.errors:
+        _emit(sys.stderr, line + "\n")
+    for name in summary.written:
+        _emit(sys.stdout, f"wrote {name}\n")
+    if errors or summary.errors:
+        return EXIT_ERROR
+    return EXIT_FAIL if summary.pdf_failed else EXIT_OK
+
+
 def rules_text(markdown: bool = False) -> str:
     """The rule registry as an aligned list, or as the Markdown table the README embeds."""
     rules = [RULES[c] for c in sorted(RULES)]
@@ -203,6 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text format: show only warnings and errors, and the total")
     check.set_defaults(func=cmd_check)
+    report = sub.add_parser("report", help="write a LaTeX/PDF report and a corrected copy of each document")
+    report.add_argument("paths", nargs="+", metavar="PATH", help="file or directory (walked recursively)")
+    report.add_argument("--out", required=True, metavar="DIR", help="directory for the report files")
+    report.add_argument("--no-pdf", action="store_true", help="write the .tex but do not run TeX")
+    report.add_argument("--timeout", type=_positive, default=5.0, metavar="SECONDS",
+                        help="time limit per relation (default: 5)")
+    report.set_defaults(func=cmd_report)
     rules = sub.add_parser("rules", help="list every diagnostic code")
     rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
     rules.set_defaults(func=cmd_rules)

@@ -43,6 +43,7 @@ class FunctionDef:
     params: tuple[str, ...]
     body: object
     span: ir.Span
+    contradicts: str = ""  # set when the body disagrees with the known function of that name
 
 
 @dataclass
@@ -71,9 +72,19 @@ class Context:
     doc_sizes: dict[str, int] = field(default_factory=dict)
     notes: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # (code, message, span)
     mentioned: set[str] = field(default_factory=set)
+    layout: str = "denominator"  # "numerator" when the document says its dC/dW is transposed
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
+
+
+_CONDITION_CUES = ("condition", "solve", "satisf", "optimum", "optimal", "stationary", "minimum",
+                   "minimi", "reduce to", "normal equation", "must hold", "take the form", "set to zero",
+                   "equal to zero", "vanish")
+
+
+def _is_zero(node: object) -> bool:
+    return isinstance(node, ir.Number) and node.text in ("0", "0.0")
 
 
 def unwrap(node: object) -> object:
@@ -149,7 +160,9 @@ class Builder:
         return names.key(s)
 
     # -- statements --------------------------------------------------------
-    def add_chain(self, chain: ir.Chain, tag: str | None, fragment: int, group: int = 0) -> list[Statement]:
+    def add_chain(self, chain: ir.Chain, tag: str | None, fragment: int, group: int = 0,
+                  prose: str = "") -> list[Statement]:
+        self.prose = prose
         out = []
         rels = chain.relations()
         if not rels:
@@ -187,6 +200,11 @@ class Builder:
                 return Statement(rel, "declaration", 0, defines=k)
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
+        if _is_zero(rel.rhs) or _is_zero(rel.lhs):
+            prose = getattr(self, "prose", "").lower()
+            if any(cue in prose for cue in _CONDITION_CUES):
+                # "reduce to the conditions Σ d_i = 0": an equation to be solved, not an identity
+                return Statement(rel, "condition", 0)
         self._underbrace_shapes(rel)
         fam = _grid_family(rhs, set())
         sym, transposed = _lhs_symbol(lhs)
@@ -197,6 +215,22 @@ class Builder:
             if name not in c.functions:
                 c.functions[name] = FunctionDef(name, params, rhs, rel.span)
                 return Statement(rel, "function", 0, defines=name)
+        layout = self._layout_grid(lhs, rhs) if pos == 0 else None
+        if layout is not None:
+            key, grid = layout
+            q = c.quantities.setdefault(key, Quantity(key, span=rel.span))
+            q.self_named = False
+            if "transpose" in getattr(self, "prose", "").lower():
+                # "the transposed change matrix dC/dW = […]": W is the transpose of the grid,
+                # and dC/dW is written in numerator layout throughout the document
+                q.definition = ir.Transpose(grid, grid.span)
+                c.layout = "numerator"
+            else:
+                q.grid = grid
+            return Statement(rel, "layout", 0, defines=key)
+        if pos == 0 and sym is not None and self._applies_unknown_function(rhs):
+            # "a = f(Σ w a)" with f never defined: a schematic formula, not the definition
+            return Statement(rel, "claim", 0)
         if pos == 0 and sym is not None:
             k = self.quantity_key(sym)
             letters = _free_index_letters(sym)
@@ -245,14 +279,51 @@ class Builder:
                 return st.defines
         return None
 
+    def _applies_unknown_function(self, rhs: object) -> bool:
+        from symcheck import functions
+        if isinstance(rhs, ir.Mul) and len(rhs.factors) == 2 and rhs.ops == ("juxt",):
+            f, arg = rhs.factors
+            if isinstance(f, ir.Symbol) and not f.sub and f.label is None and len(f.base) == 1 \
+                    and f.base.islower() and isinstance(arg, ir.Paren):
+                k = names.key(f)
+                return not (k in self.ctx.functions or k in self.ctx.quantities
+                            or k in self.ctx.families or functions.lookup(f.base))
+        return False
+
+    def _layout_grid(self, lhs: object, rhs: object) -> tuple[str, ir.Matrix] | None:
+        """``dC/dW = [dC/dw_{00} … ]`` for a W the document never wrote out: the grid
+        tells how W's entries are arranged, so it defines W by them."""
+        if not (isinstance(lhs, ir.Deriv) and isinstance(rhs, ir.Matrix) and len(lhs.wrt) == 1):
+            return None
+        var = lhs.wrt[0][0]
+        if not isinstance(var, ir.Symbol) or var.sub is not None:
+            return None
+        key = names.key(var)
+        q = self.ctx.quantities.get(key)
+        if q is not None and (q.grid is not None or q.definition is not None):
+            return None
+        rows = []
+        for row in rhs.rows:
+            cells = []
+            for cell in row:
+                if not (isinstance(cell, ir.Deriv) and len(cell.wrt) == 1
+                        and irutil.strip_spans(cell.num) == irutil.strip_spans(lhs.num)):
+                    return None
+                w = cell.wrt[0][0]
+                if not (isinstance(w, ir.Symbol) and w.sub and w.label == var.label):
+                    return None
+                cells.append(w)
+            rows.append(tuple(cells))
+        return key, ir.Matrix(tuple(rows), "layout", rhs.span)
+
     def _function_lhs(self, lhs: object) -> tuple[str, tuple[str, ...]] | None:
         if isinstance(lhs, ir.Mul) and len(lhs.factors) == 2 and lhs.ops == ("juxt",):
             f, arg = lhs.factors
             if isinstance(f, ir.Symbol) and not f.sub and isinstance(arg, ir.Paren) and arg.delim == "(":
                 params = []
                 for a in arg.items:
-                    if isinstance(a, ir.Symbol) and not a.sub:
-                        params.append(names.key(a))
+                    if isinstance(a, ir.Symbol):
+                        params.append(names.key_with_sub(a) or names.key(a))
                     else:
                         return None
                 return names.key(f), tuple(params)

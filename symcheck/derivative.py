@@ -37,9 +37,41 @@ def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
     return result
 
 
+def _function_derivative(low: Lowerer, num: object, var: object, span: ir.Span) -> object | None:
+    """df/dx with f a function: f' taken with respect to the argument it names."""
+    from symcheck import functions
+    if not (isinstance(num, ir.Symbol) and not num.sub and isinstance(var, ir.Symbol)):
+        return None
+    k, vk = names.key(num), names.key_with_sub(var) or names.key(var)
+    fd = low.ctx.functions.get(k)
+    if vk in low.ctx.functions and vk not in low.locals:
+        raise LowerError("unsupported", f"a derivative with respect to the function {names.display(vk)} "
+                         "(a chain rule written with function names)", span)
+    if fd is not None and k not in low.locals and not fd.contradicts:
+        if vk not in fd.params and len(fd.params) == 1:
+            x = leaf(names.display(vk))  # df/dv for a function of one variable: f'(v)
+            return sp.diff(low._apply_def(fd, [x]), x)
+        if vk not in fd.params:
+            raise LowerError("unsupported", f"{names.display(vk)} is not an argument of {names.display(k)}", span)
+        leaves = [leaf(names.display(p)) for p in fd.params]
+        body = low._apply_def(fd, leaves)
+        return sp.diff(body, leaves[fd.params.index(vk)])
+    kn = functions.lookup(num.base)
+    if kn is not None and k not in low.ctx.quantities and k not in low.locals and not num.sub:
+        x = leaf(names.display(vk)) if vk in low.locals else low.lower(var)
+        if not isinstance(x, sp.Symbol):
+            raise LowerError("unsupported", "a derivative of a function by an expression", span)
+        return sp.diff(functions.apply(kn, x), x)
+    return None
+
+
 def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
                   num_value: object | None = None) -> object:
     var = _strip(var)
+    if num_value is None:
+        fd = _function_derivative(low, _strip(num), var, span)
+        if fd is not None:
+            return fd
     if isinstance(var, ir.Transpose):
         v = differentiate(low, num, var.arg, span, num_value)
         return v.T if is_matrix(v) else v  # type: ignore[union-attr]
@@ -52,12 +84,12 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
         inner = low.child(frozen=frozen)
         nv = inner.lower(num) if num_value is None else num_value
         vv = inner.lower(var)
-        d = _d(nv, vv, span)
+        d = _d(nv, vv, span, low.ctx.layout)
         subs = dict(zip(_flat(ph), _flat(real)))
         return d.xreplace(subs) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
     nv = low.lower(num) if num_value is None else num_value
     vv = low.lower(var)
-    return _d(nv, vv, span)
+    return _d(nv, vv, span, low.ctx.layout)
 
 
 def _intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:
@@ -71,9 +103,8 @@ def _intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:
         if key is None or key in low.frozen:
             continue
         q = c.quantities.get(key)
-        if q is not None and q.definition is not None:
-            return key, key == k and var.sub is not None
-        if q is not None and q.grid is not None and not q.self_named and _grid_is_defined(low, key):
+        if q is not None and (q.definition is not None or (q.grid is not None and not q.self_named)) \
+                and _grid_is_defined(low, key):
             return key, key == k and var.sub is not None
     if var.sub and k in c.families:
         f = c.families[k]
@@ -83,8 +114,11 @@ def _intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:
 
 
 def _grid_is_defined(low: Lowerer, key: str) -> bool:
+    """True unless the quantity is just an arrangement of variables (then it is one)."""
     v = low.qval(key)
-    return is_matrix(v) and not all(isinstance(x, sp.Symbol) for x in v)  # type: ignore[union-attr]
+    if is_matrix(v):
+        return not all(isinstance(x, sp.Symbol) for x in v)  # type: ignore[union-attr]
+    return not isinstance(v, sp.Symbol)
 
 
 def _placeholder(key: str, real: object) -> object:
@@ -101,7 +135,7 @@ def _flat(v: object) -> list[object]:
     return list(v) if is_matrix(v) else [v]  # type: ignore[call-overload]
 
 
-def _d(nv: object, vv: object, span: ir.Span) -> object:
+def _d(nv: object, vv: object, span: ir.Span, layout: str = "denominator") -> object:
     vv = as_scalar(vv)
     if not is_matrix(vv):
         if not isinstance(vv, sp.Symbol):
@@ -112,7 +146,8 @@ def _d(nv: object, vv: object, span: ir.Span) -> object:
     r, c = vv.shape  # type: ignore[union-attr]
     nv = as_scalar(nv)
     if not is_matrix(nv):
-        return sp.Matrix(r, c, lambda i, j: sp.diff(nv, vv[i, j]))  # type: ignore[index]
+        g = sp.Matrix(r, c, lambda i, j: sp.diff(nv, vv[i, j]))  # type: ignore[index]
+        return g.T if layout == "numerator" and c > 1 else g
     nr, nc = nv.shape  # type: ignore[union-attr]
     if nc == 1 and c == 1:
         return sp.Matrix(r, nr, lambda i, j: sp.diff(nv[j, 0], vv[i, 0]))  # type: ignore[index]

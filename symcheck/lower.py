@@ -8,6 +8,7 @@ never read off the left-hand side.  Shape errors and unsupported constructs rais
 """
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import sympy as sp
@@ -42,6 +43,27 @@ def leaf(name: str) -> sp.Symbol:
     return s
 
 
+def _value_usage(ctx: Context) -> set[str]:
+    """Names used somewhere other than right before a parenthesis."""
+    cached = ctx.__dict__.get("value_usage")
+    if cached is not None:
+        return cached
+    from symcheck import irutil
+    out: set[str] = set()
+    for st in ctx.statements:
+        called: set[int] = set()
+        for n in irutil.walk(st.relation):
+            if isinstance(n, ir.Mul):
+                for a, b in zip(n.factors, n.factors[1:]):
+                    if isinstance(b, ir.Paren):
+                        called.add(id(a))
+        for n in irutil.walk(st.relation):
+            if isinstance(n, ir.Symbol) and id(n) not in called:
+                out.add(names.key(n))
+    ctx.__dict__["value_usage"] = out
+    return out
+
+
 def is_matrix(v: object) -> bool:
     return isinstance(v, sp.MatrixBase)
 
@@ -63,6 +85,7 @@ class Lowerer:
                  generic: dict[str, sp.Symbol] | None = None,
                  cost_args: dict[str, tuple[str, ...]] | None = None,
                  notes: set[str] | None = None,
+                 locals_: frozenset[str] = frozenset(),
                  depth: int = 0) -> None:
         self.ctx = ctx
         self.sizes = sizes
@@ -72,15 +95,21 @@ class Lowerer:
         self.cost_args = cost_args or {}
         self.notes = notes if notes is not None else set()
         self.depth = depth
+        self.locals = locals_  # function parameters used as plain variables in this relation
+        self.position = 1 << 62  # where the relation stands: functions count from their definition on
         self.family_only: str | None = None
 
     def child(self, **kw: object) -> "Lowerer":
         args = dict(indices=self.indices, frozen=self.frozen, generic=self.generic,
-                    cost_args=self.cost_args, notes=self.notes, depth=self.depth + 1)
+                    cost_args=self.cost_args, notes=self.notes, locals_=self.locals, depth=self.depth + 1)
+        position = kw.pop("position", self.position)
         args.update(kw)  # type: ignore[arg-type]
         if self.depth > 60:
             raise LowerError("recursion", "definitions refer to each other in a cycle")
-        return Lowerer(self.ctx, self.sizes, **args)  # type: ignore[arg-type]
+        low = Lowerer(self.ctx, self.sizes, **args)  # type: ignore[arg-type]
+        # a definition's body is read where the definition stands, not where it is used
+        low.position = (1 << 62) if position is None else position  # type: ignore[assignment]
+        return low
 
     # -- sizes and indices -------------------------------------------------
     def dim(self, d: object) -> int:
@@ -130,11 +159,11 @@ class Lowerer:
     def _qval(self, key: str) -> Value:
         q = self.ctx.quantities.get(key)
         if q is not None and q.grid is not None:
-            low = self.child()
+            low = self.child(position=None)
             low.family_only = key if q.self_named else None
             v = low.grid(q.grid)
         elif q is not None and q.definition is not None:
-            v = self.child().lower(q.definition)
+            v = self.child(position=None).lower(q.definition)
             if q.transposed_def:
                 v = v.T if is_matrix(v) else v  # type: ignore[union-attr]
         else:
@@ -196,7 +225,7 @@ class Lowerer:
         if f is not None and f.body is not None and len(f.params) == len(idx):
             bound = dict(self.indices)
             bound.update(zip(f.params, idx))
-            return self.child(indices=bound).lower(f.body)
+            return self.child(indices=bound, position=None).lower(f.body)
         if f is not None and f.names_entries_of is not None and f.grid is not None:
             pos = self._grid_positions(f.grid, key).get(idx)
             if pos is None:
@@ -234,6 +263,26 @@ class Lowerer:
         if not s.sub:
             if k in self.frozen or k in c.quantities or k in c.shapes:
                 return self.qval(k)
+            if k in self.locals:
+                return leaf(names.display(k))
+            if k in c.functions:
+                fd = c.functions[k]
+                # h used as a value means h(params) as the document wrote it — when those
+                # parameters are the document's own variables (h(w_00, w_01, w_02))
+                if all(p not in c.quantities and "_" in p for p in fd.params) or \
+                        any(p in c.quantities for p in fd.params):
+                    return self.child().lower(fd.body)
+                raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
+                                 "without its argument", s.span)
+            if k in c.families and c.families[k].body is None:
+                target = self._family_matrix(k)
+                if target is not None:
+                    self.notes.add(f"{names.display(k)} is never defined as a matrix; read as "
+                                   f"{names.display(target)}, whose entries are the {names.display(k)}_{{ij}}")
+                    return self.qval(target)
+            if functions.lookup(s.base) is not None and s.base not in ("exp", "log") and k not in c.families:
+                raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
+                                 "without its argument", s.span)
             if k in self.sizes:
                 return sp.Integer(self.sizes[k])
             if k in c.abstract:
@@ -332,11 +381,15 @@ class Lowerer:
             if isinstance(f, ir.Ellipsis):
                 raise LowerError("unsupported", "a product written with an ellipsis", f.span)
             nxt = factors[k + 1] if k + 1 < len(factors) else None
-            fn = self._callable(f) if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" else None
+            fn = self._callable(dataclasses.replace(f, prime=0) if isinstance(f, ir.Symbol) else f) \
+                if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" else None
             if fn is not None:
                 vals.append((ops[k], self.call(fn, f, nxt), f.span.union(nxt.span)))  # type: ignore[union-attr]
                 k += 2
                 continue
+            if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" and self._unknown_function(f):
+                raise LowerError("unsupported", f"{names.display(names.key(f))}(…) uses "  # type: ignore[arg-type]
+                                 f"{names.display(names.key(f))}, which the document never defines", f.span)
             vals.append((ops[k], self.lower(f), f.span))
             k += 1
         cur = vals[0][1]
@@ -361,11 +414,38 @@ class Lowerer:
             return a * b[0, 0]  # type: ignore[index]
         raise LowerError("shape", f"cannot multiply a {shape_text(a)} by a {shape_text(b)} matrix", span)
 
+    def _family_matrix(self, fam: str) -> str | None:
+        """The one matrix written out with the entries of family ``fam`` (w_2 for w^{(2)})."""
+        found = []
+        for q in self.ctx.quantities.values():
+            if q.grid is not None and q.grid.env != "layout":
+                cells = [c for row in q.grid.rows for c in row if isinstance(c, ir.Symbol)]
+                if cells and all(names.key(c) == fam and c.sub for c in cells):
+                    found.append(q.key)
+        return found[0] if len(found) == 1 else None
+
+    def _unknown_function(self, f: object) -> bool:
+        """A lone lowercase letter written only ever right before a parenthesis."""
+        if not (isinstance(f, ir.Symbol) and not f.sub and f.label is None and len(f.base) == 1
+                and f.base.islower()):
+            return False
+        k = names.key(f)
+        c = self.ctx
+        if k in c.quantities or k in c.families or k in c.shapes or k in self.frozen or k in self.locals:
+            return False
+        return k not in _value_usage(c)
+
     def _callable(self, f: object) -> object | None:
         if isinstance(f, ir.Symbol) and not f.sub:
             k = names.key(f)
+            if k in self.ctx.functions and self.ctx.functions[k].span.start > self.position:
+                raise LowerError("unsupported", f"{names.display(k)}(…) is used before the document "
+                                 f"defines {names.display(k)}", f.span)
             if k in self.ctx.functions:
-                return self.ctx.functions[k]
+                fd = self.ctx.functions[k]
+                if fd.contradicts and functions.lookup(f.base) is not None:
+                    return functions.lookup(f.base)  # the name's meaning, reported once at the definition
+                return fd
             if k in self.ctx.quantities or k in self.ctx.families or k in self.frozen:
                 return None
             kn = functions.lookup(f.base)
@@ -375,6 +455,9 @@ class Lowerer:
 
     def call(self, fn: object, fnode: object, arg: ir.Paren) -> Value:
         args = [self.lower(a) for a in arg.items]
+        prime = getattr(fnode, "prime", 0)
+        if prime:
+            return self.derivative_call(fn, args, prime, arg.span)
         if isinstance(fn, functions.Known):
             if len(args) != 1:
                 raise LowerError("unsupported", f"{fn.name} takes one argument", arg.span)
@@ -391,6 +474,21 @@ class Lowerer:
             raise LowerError("unsupported", "a function of several matrices", arg.span)
         return self._apply_def(fd, args)
 
+    def derivative_call(self, fn: object, args: list[object], order: int, span: Span) -> Value:
+        """f'(x): the derivative of a known or defined function of one variable."""
+        if len(args) != 1 or is_matrix(args[0]):
+            raise LowerError("unsupported", "a derivative of a function of several arguments", span)
+        if isinstance(fn, functions.Known):
+            expr = fn.formula
+            for _ in range(order):
+                expr = sp.diff(expr, functions.X)
+            return expr.xreplace({functions.X: args[0]})
+        t = leaf("⟨t⟩")
+        body = self._apply_def(fn, [t])
+        for _ in range(order):
+            body = sp.diff(body, t)
+        return body.xreplace({t: args[0]})  # type: ignore[union-attr]
+
     def _apply_def(self, fd: object, args: list[object]) -> Value:
         frozen = dict(self.frozen)
         frozen.update(zip(fd.params, args))  # type: ignore[attr-defined]
@@ -398,9 +496,12 @@ class Lowerer:
 
     def _Apply(self, n: ir.Apply) -> Value:
         name = n.func.base
-        if n.func.prime:
-            raise LowerError("unsupported", f"the derivative {name}' of a function", n.span)
         args = [self.lower(a) for a in n.args]
+        if n.func.prime:
+            fn = self._callable(dataclasses.replace(n.func, prime=0)) or functions.lookup(name)
+            if fn is None:
+                raise LowerError("unsupported", f"the derivative {name}' of an unknown function", n.span)
+            return self.derivative_call(fn, args, n.func.prime, n.span)
         if name in functions.MATRIX_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
             return functions.MATRIX_FUNCTIONS[name](args[0])  # type: ignore[arg-type]
         if name in functions.VECTOR_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
@@ -591,8 +692,21 @@ class Lowerer:
         return r
 
     def _Deriv(self, n: ir.Deriv) -> Value:
+        """Derivatives are the costly part of lowering and recur at every index value
+        and in every repair candidate: cached per node, sizes and bound indices."""
         from symcheck import derivative
-        return derivative.lower_derivative(self, n)
+        if self.frozen:
+            return derivative.lower_derivative(self, n)
+        key = (id(n), tuple(sorted(self.sizes.items())), tuple(sorted(self.indices.items())),
+               tuple(sorted((k, str(v)) for k, v in self.generic.items())), self.locals,
+               tuple(sorted(self.cost_args.items())), self.position >= n.span.start)
+        cache = self.ctx.__dict__.setdefault("deriv_cache", {})
+        hit = cache.get(key)
+        if hit is not None and hit[0] is n:
+            return hit[1]
+        v = derivative.lower_derivative(self, n)
+        cache[key] = (n, v)
+        return v
 
     def _Text(self, n: ir.Text) -> Value:
         raise LowerError("unsupported", f"words inside math ({n.text!r})", n.span)

@@ -24,7 +24,7 @@ def base_latex(base: str) -> str:
 def key(s: ir.Symbol) -> str:
     """Name of the quantity a symbol denotes when its subscript is an index."""
     k = s.base
-    if s.accent:
+    if s.accent and s.accent != "vec":  # an arrow, like bold, only says "vector"
         k = f"{s.accent}({k})"
     if s.label is not None:
         k += "^" + s.label
@@ -36,7 +36,7 @@ def key_with_sub(s: ir.Symbol) -> str | None:
     if s.sub_text is None:
         return None
     k = s.base
-    if s.accent:
+    if s.accent and s.accent != "vec":
         k = f"{s.accent}({k})"
     k += "_" + s.sub_text
     if s.label is not None:

@@ -5,7 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from symcheck import context, costs, irutil, names, shapes
+from symcheck import context, costs, irutil, namecheck, names, shapes
 from symcheck.decide import Decider, Outcome
 from symcheck.diagnostics import Diagnostic, Fix
 from symcheck.fragments import Document
@@ -79,7 +79,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         chain, notes = readings.reread(chain, cost, matrices, damaged)
         for msg, span in notes:
             diags.append(Diagnostic("SC304", msg, span, path))
-        builder.add_chain(chain, row.tag, fi, grp)  # type: ignore[attr-defined]
+        prose = _nearest_prose(doc, fi)  # type: ignore[arg-type]
+        builder.add_chain(chain, row.tag, fi, grp, prose)  # type: ignore[attr-defined]
     return builder
 
 
@@ -112,6 +113,15 @@ def _mention_list(text: MappedText, parser: object) -> object:
     if not items:
         return ir.ParseFailure("nothing to read", text.span())
     return ir.Chain((items[0],), (), text.span())
+
+
+def _nearest_prose(doc: Document, fi: int) -> str:
+    """The words before a run of displays: "… reduce to the conditions $$…$$ $$…$$"."""
+    for k in range(fi, max(fi - 4, -1), -1):
+        words = doc.fragments[k].prose_before.text.strip()
+        if len(words) > 3:
+            return words[-300:]
+    return ""
 
 
 def hint_text(f: ir.ParseFailure) -> str:
@@ -191,25 +201,36 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                options: CheckOptions) -> None:
     decider = Decider(ctx, options.timeout)
     text = doc.text
+    # definitions of known names first: the rest of the document reads them by their name
+    named_results = {st.index: namecheck.check(ctx, st) for st in ctx.statements if st.role == "function"}
+    ctx.__dict__.pop("value_cache", None)
     anchor: dict[int, object] = {}  # group → the last item known to be right
     for st in ctx.statements:
         rel = st.relation
         held = anchor.get(st.group)
-        if held is not None and st.role == "claim" and held is not rel.lhs:
-            # the previous step was refuted: judge this one against the last good item,
-            # so that one slip is reported once, where it happens
-            st = dataclasses.replace(st, relation=ir.Relation(held, rel.op, rel.rhs, rel.span))
         span = rel.span if st.chain_pos == 0 else rel.rhs.span
         if rel.lhs.span.end <= rel.rhs.span.start and text.count("\n", rel.lhs.span.start, rel.rhs.span.start):
             span = rel.rhs.span  # a continued row: report it at its own line
         base = dict(path=path, lhs=_src(text, rel.lhs), rhs=_src(text, rel.rhs), label=st.tag or "")
+        named = named_results.get(st.index)
+        if named is not None:
+            out, named_fixes = named
+            diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence,
+                                    counterexample=out.counterexample, fixes=named_fixes, **base))
+            continue
         if st.role != "claim":
             out = describe_definition(ctx, st, decider)
         else:
             out = decider.decide(st)
-        if held is not None and st.relation is not rel and out.code in ("SC001", "SC002"):
-            out = dataclasses.replace(out, message=out.message + "; compared with the last correct step, "
-                                      "since the step before was refuted")
+            if out.code in ("SC100", "SC101") and held is not None and held is not rel.lhs:
+                # the step before was refuted: this one may still agree with the last
+                # correct step, and then the slip is reported once, where it happens
+                again = decider.decide(dataclasses.replace(st, relation=ir.Relation(held, rel.op, rel.rhs, rel.span)))
+                if again.code in ("SC001", "SC002"):
+                    out = dataclasses.replace(again, message=again.message + "; it agrees with the last "
+                                              "correct step (the step before it was refuted)")
+            if out.code == "SC100":
+                out = lost_prime(decider, st, out)
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
             anchor[st.group] = rel.lhs
         elif st.role == "claim" and out.code in ("SC001", "SC002"):
@@ -227,9 +248,31 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
     mentions(ctx, doc, diags, path)
 
 
+def lost_prime(decider: Decider, st: context.Statement, out: Outcome) -> Outcome:
+    """σ(x) = σ(x)(1 - σ(x)) is false; σ'(x) = σ(x)(1 - σ(x)) is what was meant."""
+    lhs = st.relation.lhs
+    if not (isinstance(lhs, ir.Mul) and len(lhs.factors) == 2 and isinstance(lhs.factors[0], ir.Symbol)
+            and isinstance(lhs.factors[1], ir.Paren) and lhs.factors[0].prime == 0):
+        return out
+    f = lhs.factors[0]
+    primed = ir.Mul((dataclasses.replace(f, prime=1), lhs.factors[1]), lhs.ops, lhs.span)
+    trial = decider.decide(dataclasses.replace(st, relation=ir.Relation(primed, st.relation.op,
+                                                                        st.relation.rhs, st.relation.span)))
+    if trial.code != "SC001":
+        return out
+    name = names.display(names.key(f))
+    return Outcome("SC110", f"refuted: {out.message.removeprefix('refuted: ')}; but {name}'(…) = … holds — "
+                            f"the derivative mark is missing", out.evidence + ("derivative claim proved",),
+                   out.counterexample, out.notes)
+
+
 def describe_definition(ctx: context.Context, st: context.Statement, decider: Decider) -> Outcome:
     what = {"definition": "defines", "naming": "names the entries of", "declaration": "declares",
-            "function": "defines the function", "update": "updates"}[st.role]
+            "function": "defines the function", "update": "updates",
+            "layout": "fixes the arrangement of the entries of", "condition": ""}[st.role]
+    if st.role == "condition":
+        return Outcome("SC000", "condition: an equation the text says must hold or be solved, "
+                                "not an identity; recorded, not decided")
     k = st.defines or ""
     target = k
     if st.role == "naming":

@@ -14,6 +14,15 @@ from symcheck.latex import ir
 from symcheck.source import Span
 
 
+def _row_vector(node: object) -> bool:
+    """``(a_0 a_1 1)``: entries side by side with a bare number after the first.
+    Nobody multiplies by a trailing 1; notes write row vectors this way."""
+    if not isinstance(node, ir.Mul) or len(node.factors) < 2 or any(op != "juxt" for op in node.ops):
+        return False
+    atoms = all(isinstance(f, (ir.Symbol, ir.Number)) for f in node.factors)
+    return atoms and any(isinstance(f, ir.Number) for f in node.factors[1:])
+
+
 def document_cost(chains: list[ir.Chain]) -> str | None:
     """The one defined scalar the document differentiates, if there is exactly one."""
     defined = set()
@@ -46,6 +55,10 @@ def reread(chain: ir.Chain, cost: str | None, matrices: set[str], damaged: bool
     notes: list[tuple[str, Span]] = []
 
     def fn(n: object) -> object | None:
+        if isinstance(n, ir.Paren) and n.delim == "(" and len(n.items) == 1 and _row_vector(n.items[0]):
+            items = n.items[0].factors  # type: ignore[attr-defined]
+            notes.append(("read the parenthesised list of entries as a row vector", n.span))
+            return ir.Matrix((tuple(items),), "row", n.span)
         if isinstance(n, ir.Mul) and cost is not None:
             fs, ops = list(n.factors), list(n.ops)
             for k in range(len(fs) - 1):

@@ -20,7 +20,7 @@ from symcheck.latex import ir
 Edit = tuple[object, str]  # (new side, description)
 
 MAX_SCREEN = 400
-BUDGET_S = 4.0
+BUDGET_S = 3.0
 
 
 def _replace(root: object, target: object, new: object) -> object:

@@ -120,7 +120,7 @@ _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8"
 _READER = Reader()
 _LARK = Lark(_GRAMMAR, parser="lalr", lexer="contextual", postlex=PostLexer(),
              transformer=_READER, propagate_positions=False, maybe_placeholders=False,
-             cache=False)
+             cache=True)
 _LOCK = threading.Lock()
 
 _TRAILING = re.compile(r"(?<![.\\])[.,;]\s*$")
