@@ -245,7 +245,7 @@ class Builder:
             elif not sym.sub or k != names.key(sym):
                 if k not in c.quantities or (c.quantities[k].definition is None
                                              and c.quantities[k].grid is None):
-                    if any(isinstance(n, ir.Symbol) and self.quantity_key(n) == k
+                    if any(isinstance(n, ir.Symbol) and n.sub is None and self.quantity_key(n) == k
                            for n in irutil.walk(rhs)) and not transposed:
                         return Statement(rel, "update", 0, defines=k)
                     q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
@@ -286,7 +286,8 @@ class Builder:
             if isinstance(f, ir.Symbol) and not f.sub and f.label is None and len(f.base) == 1 \
                     and f.base.islower() and isinstance(arg, ir.Paren):
                 k = names.key(f)
-                return not (k in self.ctx.functions or k in self.ctx.quantities
+                inside = any(isinstance(n, ir.Symbol) and names.key(n) == k for n in irutil.walk(arg))
+                return not (inside or k in self.ctx.functions or k in self.ctx.quantities
                             or k in self.ctx.families or functions.lookup(f.base))
         return False
 

@@ -194,7 +194,9 @@ class ShapeInference:
                                       or c.quantities[k].grid is not None):
                 return PENDING  # resolved on a later pass
             if node.style == "bold" or node.accent == "vec" or (len(node.base) == 1 and node.base.isupper()):
-                s = (f"rows({k})", f"cols({k})")
+                # a bold or arrowed lower-case letter is a column vector; a capital, a matrix
+                column = node.base[:1].islower() or node.accent == "vec"
+                s = (f"rows({k})", 1 if column else f"cols({k})")
                 self.shape[k] = s
                 return s
             return None
