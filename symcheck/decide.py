@@ -385,13 +385,12 @@ def _flat(v: object) -> list[object]:
 def _differs(a: object, b: object, d: object, point: dict[sp.Symbol, sp.Rational]) -> bool:
     """True when the sides certainly differ at ``point``: exactly, for rational values;
     otherwise by a relative gap above 1e-25 at both 60 and 100 digits."""
+    from symcheck import numeric
     try:
-        v = d.xreplace(point) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
-        if isinstance(v, sp.Rational):
-            return v != 0
-        if getattr(v, "free_symbols", None):
-            return False
-        from symcheck import numeric
+        try:
+            return numeric.evaluate_exact(d, point) != 0
+        except numeric.Unsupported:
+            pass
         import mpmath
         for digits in (50, 90):
             x = numeric.evaluate(a, point, digits)
@@ -413,11 +412,13 @@ def _differs(a: object, b: object, d: object, point: dict[sp.Symbol, sp.Rational
 
 def _evaluate(d: object, point: dict[sp.Symbol, sp.Rational]) -> object | None:
     """For display: the exact value when rational, else 15 significant digits."""
+    from symcheck import numeric
     try:
-        v = d.xreplace(point) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
-        if isinstance(v, sp.Rational):
-            return v
-        from symcheck import numeric
+        try:
+            f = numeric.evaluate_exact(d, point)
+            return sp.Rational(f.numerator, f.denominator)
+        except numeric.Unsupported:
+            pass
         x = numeric.evaluate(d, point, 30)
         return sp.Float(str(x), 15)
     except Exception:  # display only: a value that cannot be shown is left out
