@@ -6,6 +6,7 @@ the staleness test, so both agree on names and bytes by construction.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,3 +80,19 @@ def write(results: list[FileResult], out_dir: Path, *, make_pdf: bool = True,
         else:
             summary.pdf_failed.append(f"{result.path}: PDF {built.status}: {built.detail}")
     return summary
+
+
+def rerender(out_dir: Path, *, make_pdf: bool = True) -> Summary:
+    """Re-render every report in ``out_dir`` from its cached results, without the engine.
+
+    For renderer changes: minutes of engine time are not needed to re-typeset.
+    Document paths in the cache are relative to the working directory they were
+    checked from (the repository root for ``reports/``).  A document that changed
+    since it was checked raises ``ValueError``: its verdicts are no longer known.
+    """
+    results = []
+    for cache in sorted(out_dir.glob("*.results.json")):
+        data = cache.read_text("utf-8")
+        path = json.loads(data)["path"]
+        results.append(store.loads(data, Path(path).read_text("utf-8")))
+    return write(results, out_dir, make_pdf=make_pdf)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from symcheck.diagnostics import Diagnostic
 from symcheck.output import ordered_counts, region_of, rule_for, sorted_diagnostics
+from symcheck.report.corrected import split_relation
 from symcheck.report.texescape import escape_text, verbatim
 from symcheck.report.typeset import Typesetter, relation_operator
 from symcheck.results import FileResult, verdict_of
@@ -70,15 +71,18 @@ class _Renderer:
         reg = region_of(self.index, d.span)
         return f"Line {reg.line}, column {reg.column}"
 
+    def operator(self, d: Diagnostic) -> str:
+        return relation_operator(self.r.text[d.span.start:d.span.end], d.lhs, d.rhs)
+
     def stated(self, d: Diagnostic) -> str:
         """The relation as written; ``lhs op rhs`` from the diagnostic's sides."""
-        op = relation_operator(self.r.text[d.span.start:d.span.end], d.lhs, d.rhs)
-        return f"{d.lhs} {op} {d.rhs}"
+        return f"{d.lhs} {self.operator(d)} {d.rhs}"
 
     def entry(self, d: Diagnostic, finding: int | None) -> list[str]:
         """Everything about one diagnostic, in reading order."""
         kind = kind_of(d)
         rule = rule_for(d.code)
+        op = self.operator(d)
         label = f" \\quad (tag {escape_text(d.label)})" if d.label else ""
         ref = f"F{finding}: " if finding else ""
         out = [r"\par\medskip\goodbreak",
@@ -93,12 +97,13 @@ class _Renderer:
             parts = [self.ts.inline(f"{k} = {v}") for k, v in d.counterexample]
             out.append(r"\textit{Counterexample:} " + "; \\quad ".join(parts) + r"\par")
         for fix in d.fixes:
+            fixed = fix.latex if split_relation(fix.latex) else f"{d.lhs} {op} {fix.latex}"
             desc = f" ({escape_text(fix.description)})" if fix.description else ""
             out += [r"\smallskip",
                     r"\begin{tabular}{@{}p{0.485\linewidth}@{\hspace{0.03\linewidth}}p{0.485\linewidth}@{}}",
                     r"\textit{As stated:} & \textit{Proved fix}" + desc + r":\\",
                     r"\fixbox{red!8}{" + self.ts.display(self.stated(d)) + "} & "
-                    r"\fixbox{green!20}{" + self.ts.display(fix.latex) + r"}\\",
+                    r"\fixbox{green!20}{" + self.ts.display(fixed) + r"}\\",
                     r"\end{tabular}\par"]
         return [line for line in out if line]
 
