@@ -109,7 +109,8 @@ def test_counterexample_is_exact_stationary_and_not_least_squares() -> None:
 def test_numeric_step_error() -> None:
     ok, _, figures = gradient_descent_demo()
     assert ok
-    assert float(str(figures["max |w - w_lstsq| over starts"])) < 1e-8
+    bound = str(figures["max |w - w_lstsq| over starts"])
+    assert bound.startswith("< ") and float(bound[2:]) <= 1e-8
 
 
 def test_pipeline_hook(collapse: Proof, monkeypatch: pytest.MonkeyPatch) -> None:

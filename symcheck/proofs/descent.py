@@ -6,7 +6,7 @@ training actually reaches from generic starts (where ṽ ≠ 0 almost surely).
 """
 from __future__ import annotations
 
-import time
+import math
 
 import numpy as np
 
@@ -18,7 +18,6 @@ def gradient_descent_demo(seed: int = 0, n: int = 20, hidden: int = 2, starts: i
 
     Uses the gradients the proof derives: ∂C/∂u = Xᵀ d ṽᵀ, ∂C/∂v = Yᵀ d.
     """
-    t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     X = np.hstack([np.ones((n, 1)), rng.standard_normal((n, 2))])
     zr = X @ np.array([0.5, -1.0, 2.0]) + 0.3 * rng.standard_normal(n)
@@ -41,16 +40,17 @@ def gradient_descent_demo(seed: int = 0, n: int = 20, hidden: int = 2, starts: i
         w[0] += v[0]
         errors.append(float(np.abs(w - w_ls).max()))
         iterations.append(it)
-    seconds = time.perf_counter() - t0
     worst = max(errors)
+    # reported as an order of magnitude: the last digits of a float run may differ
+    # between BLAS builds, and the report must be the same bytes on every machine
+    bound = 10.0 ** math.ceil(math.log10(worst)) if worst > 0 else 0.0
     figures: dict[str, object] = {
         "data": f"n={n}, 2 inputs, {hidden} hidden units, seed={seed}",
         "starts": starts, "learning rate": f"{lr}/n", "stop": f"max |gradient| < {grad_tol:g} or {max_iter} iterations",
         "least-squares w (numpy.linalg.lstsq)": np.array2string(w_ls, precision=6),
-        "max |w - w_lstsq| over starts": f"{worst:.3e}",
-        "iterations per start": iterations, "seconds": f"{seconds:.2f}",
+        "max |w - w_lstsq| over starts": f"< {bound:.0e}",
     }
     ok = worst < target
     summary = (f"gradient descent from {starts} random starts reaches the least-squares w of numpy.linalg.lstsq: "
-               f"max error {worst:.1e} {'<' if ok else '>='} {target:g}, iterations {min(iterations)}–{max(iterations)}")
+               f"max error < {bound:.0e} ({'within' if ok else 'NOT within'} {target:g})")
     return ok, summary, figures
