@@ -19,7 +19,7 @@ from symcheck.lower import LowerError, Lowerer
 POINTS = (sp.Rational(1, 2), sp.Integer(1), sp.Integer(2), sp.Rational(-3, 2))
 
 
-def check(ctx: Context, st: Statement) -> tuple[Outcome, tuple[Fix, ...]] | None:
+def check(ctx: Context, st: Statement, text: str = "") -> tuple[Outcome, tuple[Fix, ...]] | None:
     name = st.defines or ""
     fd = ctx.functions.get(name)
     if fd is None or len(fd.params) != 1:
@@ -47,8 +47,10 @@ def check(ctx: Context, st: Statement) -> tuple[Outcome, tuple[Fix, ...]] | None
                    f"{known.latex.replace('x', names.display(fd.params[0]))}, but this definition differs "
                    f"from it (at {names.display(fd.params[0])} = {p}: {sp.N(mine, 6)} instead of {sp.N(std, 6)}); "
                    f"{names.display(name)} keeps its standard meaning in the rest of the document")
-            fix = Fix(known.latex.replace("x", names.display(fd.params[0])),
-                      f"the standard definition of the {known.name} function", st.relation.rhs.span)
+            rhs = st.relation.rhs.span
+            lhs_text = " ".join(text[st.relation.lhs.span.start:st.relation.lhs.span.end].split())
+            fix = Fix(f"{lhs_text} = " + known.latex.replace("x", names.display(fd.params[0])),
+                      f"the standard definition of the {known.name} function; proved by definition", rhs)
             return Outcome("SC103", msg, ("comparison with the library of known functions",),
                            ((names.display(fd.params[0]), str(p)),)), (fix,)
     return None

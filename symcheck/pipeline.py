@@ -203,7 +203,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
     decider = Decider(ctx, options.timeout)
     text = doc.text
     # definitions of known names first: the rest of the document reads them by their name
-    named_results = {st.index: namecheck.check(ctx, st) for st in ctx.statements if st.role == "function"}
+    named_results = {st.index: namecheck.check(ctx, st, text) for st in ctx.statements if st.role == "function"}
     ctx.__dict__.pop("value_cache", None)
     anchor: dict[int, object] = {}  # group → the last item known to be right
     repair_clock = [0]
@@ -238,6 +238,12 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         elif st.role == "claim" and out.code in ("SC001", "SC002"):
             anchor.pop(st.group, None)
         fixes: tuple[Fix, ...] = ()
+        if out.code == "SC110":
+            from symcheck.latex import printer
+            f = rel.lhs.factors[0]  # type: ignore[attr-defined]
+            primed = printer.to_latex(dataclasses.replace(rel.lhs, factors=(dataclasses.replace(f, prime=1),)
+                                                          + rel.lhs.factors[1:]))  # type: ignore[attr-defined]
+            fixes = (Fix(f"{primed} = {_src(text, rel.rhs)}", "add the derivative mark; proved", rel.span),)
         if options.fixes and out.code in ("SC100", "SC101"):
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:

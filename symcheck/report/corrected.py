@@ -1,6 +1,6 @@
 """The corrected document: the input with each refuted relation replaced by its fix.
 
-Only what symcheck proved is changed: relations refuted with SC100/SC101 that
+Only what symcheck proved is changed: relations refuted (SC100/SC101/SC103/SC110) that
 carry a fix, first fix only, and only the right-hand side the fix's span covers.
 Everything else stays byte for byte, so a ``diff`` against the original shows
 exactly the corrections.  A list of the changes is appended in the document's own
@@ -18,7 +18,7 @@ from symcheck.document import detect_format
 from symcheck.results import FileResult
 from symcheck.source import LineIndex, Span
 
-FIXABLE = ("SC100", "SC101")
+FIXABLE = ("SC100", "SC101", "SC103", "SC110")
 HEADING = "Changes made by symcheck"
 
 
