@@ -72,7 +72,22 @@ def reread(chain: ir.Chain, cost: str | None, matrices: set[str], damaged: bool
                     fs[k:k + 2] = [d]
                     del ops[k]
                     return fs[0] if len(fs) == 1 else ir.Mul(tuple(fs), tuple(ops), n.span)
+        if isinstance(n, ir.Mul) and not damaged:
+            # after an explicit product sign, "(Y - A,W)" cannot be a pair: read the comma too
+            for k in range(1, len(n.factors)):
+                f = n.factors[k]
+                if n.ops[k - 1] in ("dot", "cdot") and isinstance(f, ir.Paren) and len(f.items) == 2:
+                    new = _comma_product(f)
+                    if new is not None:
+                        fs = list(n.factors)
+                        fs[k] = new
+                        return ir.Mul(tuple(fs), n.ops, n.span)
         if damaged and isinstance(n, ir.Paren) and len(n.items) == 2 and n.delim == "(":
+            return _comma_product(n)
+        return None
+
+    def _comma_product(n: ir.Paren) -> object | None:
+        if n.delim == "(":
             left, right = n.items
             if isinstance(right, ir.Symbol) and names.key(right) in matrices:
                 last = left
@@ -85,8 +100,8 @@ def reread(chain: ir.Chain, cost: str | None, matrices: set[str], damaged: bool
                         inner: object = ir.Add(left.terms[:-1] + ((sg, prod),), left.span.union(right.span))
                     else:
                         inner = prod
-                    notes.append(("read the comma between two matrices as a product: OCR turns `.` "
-                                  "into `,`", Span(last.span.end, right.span.start)))
+                    notes.append(("read the comma between two matrices as a product (a `.` misread as `,`)"
+                                  , Span(last.span.end, right.span.start)))
                     return dataclasses.replace(n, items=(inner,))
         return None
 
