@@ -20,9 +20,9 @@ class Rule:
 
 _RULES = [
     # verdicts
-    Rule("SC000", "definition", "note", "The relation defines a quantity; its shapes were checked."),
+    Rule("SC000", "definition", "note", "The relation defines a quantity (or states a condition or hypothesis); not decided, but its shapes were checked."),
     Rule("SC001", "proved", "note", "The relation was proved symbolically."),
-    Rule("SC002", "verified", "note", "The relation was verified by exact randomized evaluation."),
+    Rule("SC002", "verified", "note", "The relation held at every random point tried (exact rational arithmetic, or 50- and 90-digit arithmetic where exp/log appear); evidence, not a proof."),
     Rule("SC100", "refuted", "error", "The relation is false: the sides differ at a counterexample."),
     Rule("SC101", "shape-mismatch", "error", "The sides have different shapes, or an operation joins incompatible shapes."),
     Rule("SC102", "number-mismatch", "error", "A number written in the document is wrong to the precision it is stated."),

@@ -1,0 +1,22 @@
+"""The README's sample output is what symcheck prints today."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from symcheck.output import text as text_out
+from symcheck.pipeline import CheckOptions, check_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_sample_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- sample-output -->\n```\n\$ symcheck check --quiet (\S+)\n(.*?)```", readme, re.S)
+    assert block, "README lost its sample-output block"
+    path, shown = block.group(1), block.group(2)
+    monkeypatch.chdir(ROOT)
+    actual = text_out.render([check_file(path, CheckOptions())], quiet=True)
+    assert shown == actual
