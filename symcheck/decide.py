@@ -45,6 +45,7 @@ class Outcome:
     evidence: tuple[str, ...] = ()
     counterexample: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    fix_rhs: str = ""  # a replacement right side the decision itself proved (a rounded number)
 
 
 @dataclass
@@ -247,6 +248,12 @@ class Decider:
                 where = _where(inst)
                 return Outcome("SC101", f"refuted: the left side is {shape_text(lhs)}, the right side is "
                                         f"{shape_text(rhs)}{where}", ("shape check",), notes=tuple(sorted(notes)))
+            stated = _stated_decimal(rel.rhs) or _stated_decimal(rel.lhs)
+            if stated is not None and not is_matrix(lhs):
+                other = lhs if _stated_decimal(rel.rhs) else rhs
+                verdict = _check_number(other, stated)
+                if verdict is not None:
+                    return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
             cx = self.counterexample(diffs, lhs, rhs, rng, deadline)
             if cx is not None:
@@ -355,6 +362,39 @@ class Decider:
             return sp.expand(d) == 0
         from symcheck import limits
         return bool(limits.call(_proves_zero, (d,), min(deadline - time.monotonic(), 2.0), False))
+
+
+def _stated_decimal(node: object) -> str | None:
+    """A number written with decimals ("0.3775"): it claims only as many digits as it shows."""
+    if isinstance(node, ir.Neg) and isinstance(node.arg, ir.Number):
+        t = _stated_decimal(node.arg)
+        return None if t is None else "-" + t
+    if isinstance(node, ir.Number) and "." in node.text:
+        return node.text
+    return None
+
+
+def _check_number(value: object, stated: str) -> Outcome | None:
+    """Compare a closed-form value with a decimal to the precision it is written."""
+    if getattr(value, "free_symbols", None):
+        return None
+    try:
+        v = sp.N(value, 30)
+    except (TypeError, ValueError):
+        return None
+    if not v.is_number or v.is_real is False:
+        return None
+    digits = len(stated.split(".", 1)[1])
+    half = sp.Rational(1, 2) * sp.Rational(1, 10 ** digits)
+    err = abs(v - sp.Rational(stated))
+    shown = sp.N(v, digits + 4)
+    if err <= half:
+        return Outcome("SC001", f"proved: the value is {shown}, which rounds to {stated} "
+                                f"({digits} decimals, as stated)", ("numeric evaluation to 30 digits",))
+    correct = f"{float(sp.N(v, 20)):.{digits}f}"
+    return Outcome("SC102", f"refuted: the value is {shown}; to the {digits} decimals stated it is {correct}, "
+                            f"not {stated}", ("numeric evaluation to 30 digits",), (("value", str(shown)),),
+                   fix_rhs=correct)
 
 
 def _zero_with_opaque_functions(e: sp.Expr) -> bool:

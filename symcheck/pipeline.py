@@ -244,6 +244,9 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             primed = printer.to_latex(dataclasses.replace(rel.lhs, factors=(dataclasses.replace(f, prime=1),)
                                                           + rel.lhs.factors[1:]))  # type: ignore[attr-defined]
             fixes = (Fix(f"{primed} = {_src(text, rel.rhs)}", "add the derivative mark; proved", rel.span),)
+        if out.fix_rhs:
+            fixes = (Fix(f"{_src(text, rel.lhs)} = {out.fix_rhs}", "the value to the precision stated; proved",
+                         rel.rhs.span),)
         if options.fixes and out.code in ("SC100", "SC101"):
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:

@@ -18,7 +18,7 @@ from symcheck.document import detect_format
 from symcheck.results import FileResult
 from symcheck.source import LineIndex, Span
 
-FIXABLE = ("SC100", "SC101", "SC103", "SC110")
+FIXABLE = ("SC100", "SC101", "SC102", "SC103", "SC110")
 HEADING = "Changes made by symcheck"
 
 
