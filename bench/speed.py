@@ -226,6 +226,8 @@ def machine_info() -> list[str]:
         f"- Python: {platform.python_version()} ({sys.executable})",
         f"- SymPy: {sympy.__version__}",
         f"- platform: {platform.platform()}",
+        "- load average at start (1/5/15 min): " + " / ".join(f"{v:.2f}" for v in os.getloadavg())
+        + " (other work on the machine inflates every figure below)",
     ]
 
 
@@ -347,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += bench_derivations(args.runs, per_doc=not args.no_per_doc)
     lines += bench_gradient(sizes, args.timeout, args.engine_cap, args.naive_cap)
     lines += bench_concrete(args.timeout, args.engine_cap)
+    lines += ["Load average at end (1/5/15 min): " + " / ".join(f"{v:.2f}" for v in os.getloadavg()), ""]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
