@@ -188,6 +188,8 @@ class Decider:
                 continue
             if name is not None and k != name:
                 return None
+            if not _only_in_denominators(rel, k) or not _mentions_model(c, n.num):
+                return None  # d/dx (x y): an ordinary variable, not "any coefficient"
             name = k
             # the variables this numerator depends on, at every value of its indices
             letters = free_letters(n.num, sizes=set(sizes))
@@ -419,6 +421,28 @@ def _proves_zero(d: sp.Expr) -> bool:
         return sp.simplify(sp.cancel(e)) == 0
     except (sp.PolynomialError, TypeError, ValueError, RecursionError):
         return False
+
+
+def _only_in_denominators(rel: ir.Relation, key: str) -> bool:
+    """Every occurrence of ``key`` is a variable of differentiation."""
+    from symcheck import irutil
+    wrt_ids = {id(v) for n in irutil.walk(rel) if isinstance(n, ir.Deriv) for v, _ in n.wrt}
+    return all(id(s) in wrt_ids for s in irutil.walk(rel)
+               if isinstance(s, ir.Symbol) and names.key(s) == key and not s.sub)
+
+
+def _mentions_model(ctx: Context, node: object) -> bool:
+    """The numerator is built from what the document defines (C, z_i), not from loose letters."""
+    from symcheck import irutil
+    for s in irutil.symbols(node):
+        k = names.key(s)
+        q = ctx.quantities.get(k) or ctx.quantities.get(names.key_with_sub(s) or "")
+        if q is not None and (q.definition is not None or q.grid is not None):
+            return True
+        f = ctx.families.get(k)
+        if f is not None and (f.body is not None or f.names_entries_of is not None):
+            return True
+    return False
 
 
 def _defined_anywhere(ctx: Context, key: str) -> bool:
