@@ -83,6 +83,21 @@ _CONDITION_CUES = ("condition", "solve", "satisf", "optimum", "optimal", "statio
                    "equal to zero", "vanish")
 
 
+def _numeric(node: object) -> bool:
+    """A plain number, or a matrix or tuple of plain numbers."""
+    if isinstance(node, ir.Neg):
+        return _numeric(node.arg)
+    if isinstance(node, ir.Number):
+        return True
+    if isinstance(node, ir.Matrix):
+        return all(_numeric(c) for row in node.rows for c in row)
+    if isinstance(node, ir.Transpose):
+        return _numeric(node.arg)
+    if isinstance(node, ir.Paren):
+        return all(_numeric(i) for i in node.items)
+    return False
+
+
 def _is_zero(node: object) -> bool:
     return isinstance(node, ir.Number) and node.text in ("0", "0.0")
 
@@ -198,8 +213,15 @@ class Builder:
                 q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
                 q.declared = (dims[0], dims[1])
                 return Statement(rel, "declaration", 0, defines=k)
+        if rel.op in ("<", ">", "le", "ge", "ne", "in", "implies", "iff", "to", "propto"):
+            # "with n ≥ 2", "for z > 0": stated assumptions and ranges, not equalities
+            return Statement(rel, "assumption", 0)
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
+        sym0, _ = _lhs_symbol(lhs)
+        if pos == 0 and sym0 is not None and _numeric(rhs) and self._used_before(sym0):
+            # "for example, let x = 1": a worked example's value, not what x means everywhere
+            return Statement(rel, "example", 0, defines=self.quantity_key(sym0))
         if _is_zero(rel.rhs) or _is_zero(rel.lhs):
             prose = getattr(self, "prose", "").lower()
             if any(cue in prose for cue in _CONDITION_CUES):
@@ -279,6 +301,19 @@ class Builder:
                 return st.defines
         return None
 
+    def _fresh_name(self, f: ir.Symbol) -> bool:
+        """``\ell_2(y)``: a subscripted name that is not an entry of anything known."""
+        c = self.ctx
+        return names.key(f) not in c.quantities and names.key(f) not in c.families
+
+    def _used_before(self, sym: ir.Symbol) -> bool:
+        k = names.key(sym)
+        for st in self.ctx.statements:
+            for n in irutil.walk(st.relation):
+                if isinstance(n, ir.Symbol) and names.key(n) == k:
+                    return True
+        return False
+
     def _applies_unknown_function(self, rhs: object) -> bool:
         from symcheck import functions
         if isinstance(rhs, ir.Mul) and len(rhs.factors) == 2 and rhs.ops == ("juxt",):
@@ -320,14 +355,15 @@ class Builder:
     def _function_lhs(self, lhs: object) -> tuple[str, tuple[str, ...]] | None:
         if isinstance(lhs, ir.Mul) and len(lhs.factors) == 2 and lhs.ops == ("juxt",):
             f, arg = lhs.factors
-            if isinstance(f, ir.Symbol) and not f.sub and isinstance(arg, ir.Paren) and arg.delim == "(":
+            if isinstance(f, ir.Symbol) and (not f.sub or f.sub_text) and isinstance(arg, ir.Paren) \
+                    and arg.delim == "(" and (not f.sub or self._fresh_name(f)):
                 params = []
                 for a in arg.items:
                     if isinstance(a, ir.Symbol):
                         params.append(names.key_with_sub(a) or names.key(a))
                     else:
                         return None
-                return names.key(f), tuple(params)
+                return (names.key_with_sub(f) or names.key(f)), tuple(params)
         if isinstance(lhs, ir.Apply):
             params = []
             for a in lhs.args:

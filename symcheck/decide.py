@@ -96,6 +96,9 @@ class Decider:
             return Outcome("SC203", f"undecided: no decision within the time limit of {self.timeout:g} s",
                            notes=tuple(sorted(notes)))
         except LowerError as e:
+            if e.kind == "timeout":
+                return Outcome("SC203", f"undecided: no decision within the time limit of {self.timeout:g} s "
+                                        "(rebuilding the expression)", notes=tuple(sorted(notes)))
             code = "SC101" if e.kind == "shape" else "SC202"
             if code == "SC101":
                 return Outcome(code, f"refuted: {e.message}", ("shape check",), notes=tuple(sorted(notes)))
@@ -239,6 +242,7 @@ class Decider:
             low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
                           cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st))
             low.position = st.relation.span.start
+            low.deadline = deadline
             try:
                 lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
             except LowerError as e:

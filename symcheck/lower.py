@@ -9,6 +9,7 @@ never read off the left-hand side.  Shape errors and unsupported constructs rais
 from __future__ import annotations
 
 import dataclasses
+import time
 from fractions import Fraction
 
 import sympy as sp
@@ -97,6 +98,7 @@ class Lowerer:
         self.depth = depth
         self.locals = locals_  # function parameters used as plain variables in this relation
         self.position = 1 << 62  # where the relation stands: functions count from their definition on
+        self.deadline: float | None = None  # monotonic time after which lowering gives up
         self.family_only: str | None = None
 
     def child(self, **kw: object) -> "Lowerer":
@@ -109,6 +111,7 @@ class Lowerer:
         low = Lowerer(self.ctx, self.sizes, **args)  # type: ignore[arg-type]
         # a definition's body is read where the definition stands, not where it is used
         low.position = (1 << 62) if position is None else position  # type: ignore[assignment]
+        low.deadline = self.deadline
         return low
 
     # -- sizes and indices -------------------------------------------------
@@ -235,6 +238,9 @@ class Lowerer:
 
     # -- expressions --------------------------------------------------------
     def lower(self, node: object) -> Value:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise LowerError("timeout", "the time limit was reached while rebuilding the expression",
+                             getattr(node, "span", None))
         m = getattr(self, "_" + type(node).__name__, None)
         if m is None:
             raise LowerError("unsupported", f"cannot evaluate {type(node).__name__}", getattr(node, "span", None))
@@ -436,6 +442,8 @@ class Lowerer:
         return k not in _value_usage(c)
 
     def _callable(self, f: object) -> object | None:
+        if isinstance(f, ir.Symbol) and f.sub and names.key_with_sub(f) in self.ctx.functions:
+            return self.ctx.functions[names.key_with_sub(f)]  # type: ignore[index]
         if isinstance(f, ir.Symbol) and not f.sub:
             k = names.key(f)
             if k in self.ctx.functions and self.ctx.functions[k].span.start > self.position:

@@ -285,7 +285,11 @@ def lost_prime(decider: Decider, st: context.Statement, out: Outcome) -> Outcome
 def describe_definition(ctx: context.Context, st: context.Statement, decider: Decider) -> Outcome:
     what = {"definition": "defines", "naming": "names the entries of", "declaration": "declares",
             "function": "defines the function", "update": "updates",
+            "example": "gives an example value of", "assumption": "",
             "layout": "fixes the arrangement of the entries of", "condition": ""}[st.role]
+    if st.role == "assumption":
+        return Outcome("SC000", "assumption: an inequality or membership the text states; recorded, "
+                                "not decided")
     if st.role == "condition":
         return Outcome("SC000", "condition: an equation the text says must hold or be solved, "
                                 "not an identity; recorded, not decided")

@@ -203,6 +203,8 @@ class ShapeInference:
         if isinstance(node, ir.Transpose):
             s = self.of(node.arg)
             return s if s is None or s is PENDING else (s[1], s[0])  # type: ignore[index]
+        if isinstance(node, ir.Paren) and node.delim in ("|", "||"):
+            return None  # a norm, an absolute value or a determinant is a scalar
         if isinstance(node, ir.Paren) and len(node.items) == 1:
             return self.of(node.items[0])
         if isinstance(node, (ir.Neg,)):

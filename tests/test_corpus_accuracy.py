@@ -45,7 +45,6 @@ DOCUMENTS = ["01-linreg-mse-gradient.md", "11-sigmoid-values.md", "08-matrix-ide
 # True relations the engine refutes today (document, line): engine bugs, see the reason.
 KNOWN_FALSE_ALARMS = {
     "01-linreg-mse-gradient.md": [45],
-    "08-matrix-identities.tex": [12, 13, 15, 19, 38, 40],
 }
 FALSE_ALARM_REASON = (
     "engine refutes true relations: 01:45 `r = [0; -1]` (worked example, X redeclared 2x1 by the numbers, "
