@@ -52,6 +52,13 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
                 res = _mention_list(text, parser)
             if isinstance(res, ir.ParseFailure):
+                many = _declaration_list(text, parser)
+                if many:
+                    for chain in many:
+                        group += 1
+                        parsed.append((fi, row, chain, group))
+                    continue
+            if isinstance(res, ir.ParseFailure):
                 diags.append(Diagnostic("SC200", f"undecided: could not read this row: {res.message}",
                                         res.span, path, hint_text(res)))
                 prev_last = None
@@ -123,6 +130,28 @@ def _nearest_prose(doc: Document, fi: int) -> str:
         if len(words) > 3:
             return words[-300:]
     return ""
+
+
+def _declaration_list(text: MappedText, parser: object) -> list[ir.Chain]:
+    """``x, a, b \\in \\mathbb{R}^n``: one declaration per name."""
+    m = re.search(r"\\in\b", text.text)
+    if m is None or "," not in text.text[:m.start()]:
+        return []
+    rhs = parser.parse_expr(text.slice(m.end()))  # type: ignore[attr-defined]
+    if not isinstance(rhs, ir.SetExpr):
+        return []
+    out = []
+    start = 0
+    head = text.text[:m.start()]
+    for k, ch in enumerate(head + ","):
+        if ch == ",":
+            piece = text.slice(start, k)
+            start = k + 1
+            sym = parser.parse_expr(piece)  # type: ignore[attr-defined]
+            if not isinstance(sym, ir.Symbol):
+                return []
+            out.append(ir.Chain((sym, rhs), ("in",), piece.span().union(rhs.span)))
+    return out
 
 
 def hint_text(f: ir.ParseFailure) -> str:
