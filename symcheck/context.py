@@ -58,6 +58,7 @@ class Statement:
     fragment: int = 0
     chain: object | None = None  # the whole row, for reading index ranges
     group: int = 0  # rows that continue one another (= … on the next line) share a group
+    symmetric: tuple[str, ...] = ()  # matrices the nearby prose assumes symmetric
 
 
 @dataclass
@@ -77,6 +78,9 @@ class Context:
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
 
+
+_BUILTIN_NAMES = frozenset({"tr", "trace", "Tr", "det", "exp", "log", "ln", "sin", "cos", "tan", "sqrt",
+                            "abs", "max", "min", "softmax", "logsumexp", "LSE", "diag", "rank"})
 
 _CONDITION_CUES = ("condition", "solve", "satisf", "optimum", "optimal", "stationary", "minimum",
                    "minimi", "reduce to", "normal equation", "must hold", "take the form", "set to zero",
@@ -232,6 +236,8 @@ class Builder:
         sym, transposed = _lhs_symbol(lhs)
         # f(x) = … : a function definition
         fdef = self._function_lhs(lhs)
+        if fdef is not None and fdef[0] in _BUILTIN_NAMES:
+            fdef = None  # tr(ABC) = tr(CAB) states a property of the trace, it does not define tr
         if pos == 0 and fdef is not None and fdef[0] not in c.quantities:
             name, params = fdef
             if name not in c.functions:

@@ -243,6 +243,10 @@ class Decider:
                           cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st))
             low.position = st.relation.span.start
             low.deadline = deadline
+            low.symmetric = frozenset(getattr(st, "symmetric", ()))
+            if low.symmetric:
+                notes.add("assumed symmetric, as the text says: " + ", ".join(
+                    names.display(k) for k in sorted(low.symmetric)))
             try:
                 lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
             except LowerError as e:

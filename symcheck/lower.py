@@ -99,6 +99,7 @@ class Lowerer:
         self.locals = locals_  # function parameters used as plain variables in this relation
         self.position = 1 << 62  # where the relation stands: functions count from their definition on
         self.deadline: float | None = None  # monotonic time after which lowering gives up
+        self.symmetric: frozenset[str] = frozenset()  # matrices the text assumes symmetric here
         self.family_only: str | None = None
 
     def child(self, **kw: object) -> "Lowerer":
@@ -112,6 +113,7 @@ class Lowerer:
         # a definition's body is read where the definition stands, not where it is used
         low.position = (1 << 62) if position is None else position  # type: ignore[assignment]
         low.deadline = self.deadline
+        low.symmetric = self.symmetric
         return low
 
     # -- sizes and indices -------------------------------------------------
@@ -150,7 +152,7 @@ class Lowerer:
         if key in self.frozen:
             return self.frozen[key]
         cacheable = not self.frozen and not self.generic
-        ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())))
+        ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())), self.symmetric)
         cache = self.ctx.__dict__.setdefault("value_cache", {})
         if cacheable and ck in cache:
             return cache[ck]
@@ -176,6 +178,9 @@ class Lowerer:
             r, c = shp
             if r * c > MAX_ITEMS:
                 raise LowerError("unsupported", f"{names.display(key)} would have {r * c} entries")
+            if key in self.symmetric and r == c:
+                # "for symmetric A": one variable per unordered pair of indices
+                return sp.Matrix(r, c, lambda i, j: leaf(names.entry_name(key, (min(i, j) + 1, max(i, j) + 1))))
             if c == 1:
                 v = sp.Matrix(r, 1, lambda i, j: leaf(names.entry_name(key, (i + 1,))))
             elif r == 1:
@@ -546,8 +551,11 @@ class Lowerer:
         if not is_matrix(b):
             return b ** e  # type: ignore[operator]
         r, c = b.shape  # type: ignore[union-attr]
-        if e == -1 and r == c:
-            return b.inv()  # type: ignore[union-attr]
+        if isinstance(e, sp.Integer) and int(e) < 0 and r == c:
+            if r > 3 and b.free_symbols:  # type: ignore[union-attr]
+                raise LowerError("unsupported", f"the inverse of a symbolic {r}×{r} matrix is too large to expand",
+                                 n.span)
+            return b.inv() ** (-int(e))  # type: ignore[union-attr,operator]
         if isinstance(e, sp.Integer) and int(e) >= 0 and r == c:
             return b ** int(e)  # type: ignore[operator]
         if e == 2:

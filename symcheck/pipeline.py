@@ -80,15 +80,19 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     cost = readings.document_cost(chains)  # type: ignore[arg-type]
     matrices = readings.matrix_names(chains)  # type: ignore[arg-type]
     damaged = any(n.code == "SC300" for n in doc.notes)
+    singles, defined = readings.single_capitals(chains)  # type: ignore[arg-type]
     for fi, row, chain, grp in parsed:
         chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
         for msg, span in notes:
             diags.append(Diagnostic("SC305", msg, span, path))
-        chain, notes = readings.reread(chain, cost, matrices, damaged)
+        chain, notes = readings.reread(chain, cost, matrices, damaged, singles, defined)
         for msg, span in notes:
             diags.append(Diagnostic("SC304", msg, span, path))
         prose = _nearest_prose(doc, fi)  # type: ignore[arg-type]
-        builder.add_chain(chain, row.tag, fi, grp, prose)  # type: ignore[attr-defined]
+        sts = builder.add_chain(chain, row.tag, fi, grp, prose)  # type: ignore[attr-defined]
+        sym = _symmetric_nearby(doc, fi, parser)  # type: ignore[arg-type]
+        for st in sts:
+            st.symmetric = sym
     return builder
 
 
@@ -130,6 +134,28 @@ def _nearest_prose(doc: Document, fi: int) -> str:
         if len(words) > 3:
             return words[-300:]
     return ""
+
+
+_SYMMETRIC = ("symmetric", "positive definite", "positive semidefinite", "positive semi-definite")
+
+
+def _symmetric_nearby(doc: Document, fi: int, parser: object) -> tuple[str, ...]:
+    """"For symmetric $A$ this becomes …", "$Q$ is positive definite": an assumption
+    the text makes for what follows (the next few pieces of math)."""
+    out: list[str] = []
+    for k in range(max(0, fi - 3), fi):
+        frag = doc.fragments[k]
+        if frag.display:
+            continue
+        before = frag.prose_before.text.lower()[-40:]
+        after = doc.fragments[k + 1].prose_before.text.lower()[:40]
+        if any(w in before for w in _SYMMETRIC) or any(after.strip().startswith(p + " " + w) or
+                                                        after.strip().startswith(w)
+                                                        for w in _SYMMETRIC for p in ("is", "be")):
+            sym = parser.parse_expr(frag.text)  # type: ignore[attr-defined]
+            if isinstance(sym, ir.Symbol):
+                out.append(names.key_with_sub(sym) or names.key(sym))
+    return tuple(sorted(set(out)))
 
 
 def _declaration_list(text: MappedText, parser: object) -> list[ir.Chain]:

@@ -42,6 +42,18 @@ def document_cost(chains: list[ir.Chain]) -> str | None:
     return costs[0] if len(costs) == 1 else None
 
 
+def single_capitals(chains: list[ir.Chain]) -> tuple[frozenset[str], frozenset[str]]:
+    """Capital letters written on their own, and names defined by a relation."""
+    singles, defined = set(), set()
+    for ch in chains:
+        if ch.ops and isinstance(ch.items[0], ir.Symbol):
+            defined.add(ch.items[0].base)
+        for s in irutil.symbols(ch):
+            if len(s.base) == 1 and s.base.isupper():
+                singles.add(s.base)
+    return frozenset(singles), frozenset(defined)
+
+
 def matrix_names(chains: list[ir.Chain]) -> set[str]:
     out = set()
     for ch in chains:
@@ -50,11 +62,19 @@ def matrix_names(chains: list[ir.Chain]) -> set[str]:
     return out
 
 
-def reread(chain: ir.Chain, cost: str | None, matrices: set[str], damaged: bool
+def reread(chain: ir.Chain, cost: str | None, matrices: set[str], damaged: bool,
+           singles: frozenset[str] = frozenset(), defined: frozenset[str] = frozenset()
            ) -> tuple[ir.Chain, list[tuple[str, Span]]]:
     notes: list[tuple[str, Span]] = []
 
     def fn(n: object) -> object | None:
+        if isinstance(n, ir.Symbol) and len(n.base) >= 2 and n.base.isalpha() and n.base.isupper() \
+                and n.sub is None and n.label is None and not n.style and n.base not in defined \
+                and all(c in singles for c in n.base):
+            # "ABC" is the product A B C when each letter is a matrix of the document
+            parts = tuple(ir.Symbol(c, n.span) for c in n.base)
+            notes.append((f"read {n.base} as the product {' '.join(n.base)}", n.span))
+            return ir.Mul(parts, ("juxt",) * (len(parts) - 1), n.span)
         if isinstance(n, ir.Paren) and n.delim == "(" and len(n.items) == 1 and _row_vector(n.items[0]):
             items = n.items[0].factors  # type: ignore[attr-defined]
             notes.append(("read the parenthesised list of entries as a row vector", n.span))

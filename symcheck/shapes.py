@@ -9,8 +9,10 @@ relation that causes it is refuted later, with its own location.
 """
 from __future__ import annotations
 
+import copy
+
 from symcheck import irutil, names
-from symcheck.context import Context, unwrap
+from symcheck.context import Context, _numeric, unwrap
 from symcheck.latex import ir
 
 Dim = object  # int | str
@@ -125,12 +127,32 @@ class ShapeInference:
                     if isinstance(a, tuple) and isinstance(b, tuple):
                         self.uf.union(a[0], b[0])
                         self.uf.union(a[1], b[1])
+        self._leaves_from_claims()
         for k, (r, cc) in self.shape.items():
             c.shapes[k] = (self.uf.find(r), self.uf.find(cc))
         for r, cc in c.shapes.values():
             for d in (r, cc):
                 if isinstance(d, str):
                     c.size_symbols.add(d)
+
+    def _leaves_from_claims(self) -> None:
+        """Matrices that appear only in claims (``(AB)^{-1} = B^{-1}A^{-1}``) still are
+        matrices: they get shapes from how the claims use them.  This runs on a copy
+        of the unification, so a wrong claim can shape only what nothing else shapes,
+        never bend a shape the document fixed."""
+        known = set(self.shape)
+        saved = copy.deepcopy(self.uf.parent)
+        for st in self.ctx.statements:
+            if st.role != "claim" or st.relation.op not in ("=", "approx") or _numeric(st.relation.rhs):
+                continue  # worked examples with numbers say nothing about the general shapes
+            a, b = self.of(st.relation.lhs), self.of(st.relation.rhs)
+            if isinstance(a, tuple) and isinstance(b, tuple):
+                self.uf.union(a[0], b[0])
+                self.uf.union(a[1], b[1])
+        fresh = {k: (self.uf.find(r), self.uf.find(c)) for k, (r, c) in self.shape.items() if k not in known}
+        self.uf.parent = saved
+        for k, shp in fresh.items():
+            self.shape[k] = shp
 
     def _set(self, key: str, s: tuple[Dim, Dim]) -> None:
         if key in self.shape:
@@ -243,12 +265,21 @@ class ShapeInference:
         if isinstance(node, ir.Frac):
             return self.of(node.num)
         if isinstance(node, ir.Pow):
-            return self.of(node.base)
+            b = self.of(node.base)
+            if isinstance(b, tuple) and not (isinstance(node.exp, ir.Number) and node.exp.text == "2"
+                                             and 1 in (self.uf.find(b[0]), self.uf.find(b[1]))):
+                self.uf.union(b[0], b[1])  # a power or an inverse of a matrix: square
+            return b
         if isinstance(node, ir.Matrix):
             g = self.grid_shape(node)
             return PENDING if g is None else g
         if isinstance(node, ir.Apply):
-            if node.func.base in ("det", "tr", "trace", "log", "max", "min") and node.func.base != "log":
+            if node.func.base in ("det", "tr", "trace", "Tr"):
+                a = self.of(node.args[0]) if node.args else None
+                if isinstance(a, tuple):
+                    self.uf.union(a[0], a[1])
+                return None if a is not PENDING else PENDING
+            if node.func.base in ("max", "min"):
                 return None
             return self.of(node.args[0]) if node.args else None
         if isinstance(node, ir.Deriv):
