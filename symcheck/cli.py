@@ -131,13 +131,19 @@ def exit_code(results: Sequence[FileResult], strict: bool, io_error: bool) -> in
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    files, errors = discover(args.paths)
+def _discover_reported(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files to check, with every discovery problem already printed on stderr."""
+    files, errors = discover(paths)
     for path, msg in errors:
         _error(path, msg)
+    if not files and not errors:
+        _error("symcheck", "no " + ", ".join("*" + e for e in EXTENSIONS) + " files found")
+    return files, errors
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    files, errors = _discover_reported(args.paths)
     if not files:
-        if not errors:
-            _error("symcheck", "no " + ", ".join("*" + e for e in EXTENSIONS) + " files found")
         return EXIT_ERROR
     results: list[FileResult] = []
     for path in files:
@@ -165,12 +171,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from symcheck.report import build
 
-    files, errors = discover(args.paths)
-    for path, msg in errors:
-        _error(path, msg)
+    files, errors = _discover_reported(args.paths)
     if not files:
-        if not errors:
-            _error("symcheck", "no " + ", ".join("*" + e for e in EXTENSIONS) + " files found")
         return EXIT_ERROR
     results: list[FileResult] = []
     for path in files:
