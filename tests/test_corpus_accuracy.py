@@ -44,11 +44,12 @@ DOCUMENTS = ["01-linreg-mse-gradient.md", "11-sigmoid-values.md", "08-matrix-ide
 
 # True relations the engine refutes today (document, line): engine bugs, see the reason.
 KNOWN_FALSE_ALARMS = {
-    "01-linreg-mse-gradient.md": [45],
+    "01-linreg-mse-gradient.md": [47],
 }
 FALSE_ALARM_REASON = (
-    "engine refutes true relations: 01:45 `r = [0; -1]` (worked example, X redeclared 2x1 by the numbers, "
-    "shape judged scalar); 08:12,13,15,19,38,40 (`x, a, b \\in R^n` comma list not read, so vectors become "
+    "engine bug: a worked example's values (n = 2, X = [1; 2], w = 1) are recorded but not used, so "
+    "01:47 `L = 1/4 (0^2 + (-1)^2)` is compared with the symbolic L and refuted"
+); 08:12,13,15,19,38,40 (`x, a, b \\in R^n` comma list not read, so vectors become "
     "scalars, and a partial derivative then treats the other symbol as the variable: d(a^T x)/dx = 2a)"
 )
 
