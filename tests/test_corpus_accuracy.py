@@ -49,8 +49,6 @@ KNOWN_FALSE_ALARMS = {
 FALSE_ALARM_REASON = (
     "engine bug: a worked example's values (n = 2, X = [1; 2], w = 1) are recorded but not used, so "
     "01:47 `L = 1/4 (0^2 + (-1)^2)` is compared with the symbolic L and refuted"
-); 08:12,13,15,19,38,40 (`x, a, b \\in R^n` comma list not read, so vectors become "
-    "scalars, and a partial derivative then treats the other symbol as the variable: d(a^T x)/dx = 2a)"
 )
 
 
