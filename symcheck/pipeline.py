@@ -58,6 +58,12 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
                         group += 1
                         parsed.append((fi, row, chain, group))
                     continue
+            if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
+                # inline math that states no relation ("the product $\odot$"): nothing to decide
+                diags.append(Diagnostic("SC304", f"inline math not read ({res.message}); it states no relation",
+                                        res.span, path))
+                prev_last = None
+                continue
             if isinstance(res, ir.ParseFailure):
                 diags.append(Diagnostic("SC200", f"undecided: could not read this row: {res.message}",
                                         res.span, path, hint_text(res)))
