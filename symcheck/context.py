@@ -74,9 +74,26 @@ class Context:
     notes: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # (code, message, span)
     mentioned: set[str] = field(default_factory=set)
     layout: str = "denominator"  # "numerator" when the document says its dC/dW is transposed
+    # sizes of each occurrence of I, 1, 0 (by source offset), filled by shapes.py
+    constant_dims: dict[int, tuple[object, object]] = field(default_factory=dict)
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
+
+    def constant(self, s: ir.Symbol) -> str | None:
+        """``identity``/``ones``/``zeros`` when ``s`` is the conventional constant and
+        the document does not use the name for a quantity of its own."""
+        kind = names.constant_kind(s)
+        if kind is None:
+            return None
+        k = names.key_with_sub(s) or names.key(s)
+        for key in {k, names.key(s)}:
+            q = self.quantities.get(key)
+            if q is not None and (q.definition is not None or q.grid is not None or q.declared is not None):
+                return None
+            if key in self.families or key in self.functions:
+                return None
+        return kind
 
 
 _BUILTIN_NAMES = frozenset({"tr", "trace", "Tr", "det", "exp", "log", "ln", "sin", "cos", "tan", "sqrt",
@@ -308,7 +325,7 @@ class Builder:
         return None
 
     def _fresh_name(self, f: ir.Symbol) -> bool:
-        """``\ell_2(y)``: a subscripted name that is not an entry of anything known."""
+        r"""``\ell_2(y)``: a subscripted name that is not an entry of anything known."""
         c = self.ctx
         return names.key(f) not in c.quantities and names.key(f) not in c.families
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from symcheck import names
+from symcheck import names, numeric
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -31,6 +31,7 @@ TRIALS = 6
 MAX_INSTANCES = 64
 PROOF_OPS_LIMIT = 4000
 SMALL_OPS = 300
+TREE_LIMIT = 20000  # nodes, counted as a tree: beyond this no symbolic zero test is tried
 TRANSCENDENTAL_OPS = 600
 
 
@@ -331,7 +332,7 @@ class Decider:
     def counterexample(self, diffs: list[object], lhs: object, rhs: object, rng: random.Random,
                        deadline: float) -> tuple[list[tuple[str, str]], str] | None:
         sides = _flat(lhs) + _flat(rhs) + diffs
-        free = sorted(set().union(*[getattr(d, "free_symbols", set()) for d in sides]), key=lambda s: s.name)
+        free = sorted(numeric.free_symbols(sides), key=lambda s: s.name)
         for t in range(2 if self.quick else TRIALS):
             if time.monotonic() > deadline:
                 raise Timeout
@@ -344,7 +345,7 @@ class Decider:
                 if not _differs(_flat(lhs)[k], _flat(rhs)[k], d, point):
                     continue
                 if True:
-                    used = sorted(getattr(d, "free_symbols", set()), key=lambda s: s.name)
+                    used = sorted(numeric.free_symbols([d]), key=lambda s: s.name)
                     pairs = [(s.name, str(point[s])) for s in used[:12]]
                     lv, rv = _evaluate(_flat(lhs)[k], point), _evaluate(_flat(rhs)[k], point)
                     entry = "" if len(diffs) == 1 else f" in entry {k + 1}"
@@ -360,6 +361,8 @@ class Decider:
         d = sp.sympify(d) if not isinstance(d, sp.Basic) else d
         if d == 0:
             return True
+        if numeric.tree_size(d, TREE_LIMIT) > TREE_LIMIT:
+            return False  # too large to expand: the numeric verdict stands
         ops = sp.count_ops(d)
         if ops > PROOF_OPS_LIMIT:
             return False

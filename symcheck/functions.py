@@ -52,8 +52,28 @@ def apply(k: Known, arg: sp.Expr) -> sp.Expr:
     return k.formula.xreplace({X: arg})
 
 
+def cofactor_det(m: sp.MatrixBase) -> sp.Expr:
+    """Laplace expansion along the first row, built as an unevaluated sum of products.
+    SymPy's own determinant routines test pivots or simplify as they go, which
+    explodes on large symbolic entries; this stays linear in the size of the entries
+    (callers keep it to 4×4 and below)."""
+    n = m.rows
+    if n == 1:
+        return m[0, 0]
+    if n == 2:
+        return m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]
+    return sp.Add(*[(-1) ** j * m[0, j] * cofactor_det(m.minor_submatrix(0, j))
+                    for j in range(n) if m[0, j] != 0])
+
+
+def _det(m: sp.MatrixBase) -> sp.Expr:
+    if m.rows <= 4 and any(not e.is_number for e in m):
+        return cofactor_det(m)
+    return m.det()
+
+
 MATRIX_FUNCTIONS: dict[str, Callable[[sp.MatrixBase], sp.Expr]] = {
-    "det": lambda m: m.det(),
+    "det": _det,
     "tr": lambda m: m.trace(),
     "trace": lambda m: m.trace(),
     "Tr": lambda m: m.trace(),

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from symcheck import functions, names, patterns
+from symcheck import functions, names, numeric, patterns
 from symcheck.context import Context
 from symcheck.latex import ir
 from symcheck.source import Span
@@ -77,6 +77,35 @@ def as_scalar(v: object) -> object:
 
 def shape_text(v: object) -> str:
     return f"{v.shape[0]}×{v.shape[1]}" if is_matrix(v) else "scalar"  # type: ignore[union-attr]
+
+
+def _symbolic(m: sp.Matrix) -> bool:
+    return bool(numeric.free_symbols(list(m)))
+
+
+def _det(m: sp.Matrix, span: object = None) -> object:
+    if not _symbolic(m):
+        return m.det()
+    if m.rows > 4:
+        raise LowerError("unsupported", f"the determinant of a symbolic {m.rows}×{m.cols} matrix is too large "
+                                        "to expand", span)  # type: ignore[arg-type]
+    return functions.cofactor_det(m)
+
+
+def _inverse(m: sp.Matrix, span: object) -> sp.Matrix:
+    """Inverse as adjugate over determinant (symbolic entries) or exactly (numbers)."""
+    if not _symbolic(m):
+        if m.det() == 0:
+            raise LowerError("unsupported", "the inverse of a singular matrix", span)  # type: ignore[arg-type]
+        return m.inv()
+    d = _det(m, span)
+    if d == 0:
+        raise LowerError("unsupported", "the inverse of a singular matrix", span)  # type: ignore[arg-type]
+    n = m.rows
+    if n == 1:
+        return sp.Matrix([[1 / d]])
+    adj = sp.Matrix(n, n, lambda i, j: (-1) ** (i + j) * functions.cofactor_det(m.minor_submatrix(j, i)))
+    return adj / d
 
 
 class Lowerer:
@@ -263,6 +292,9 @@ class Lowerer:
         k, ks = names.key(s), names.key_with_sub(s)
         if s.prime:
             raise LowerError("unsupported", f"{names.display(k)}' used without an argument", s.span)
+        kind = c.constant(s)
+        if kind is not None:
+            return self.constant(s, kind)
         if s.sub is None and s.label is None and not s.accent and s.base in self.indices:
             return sp.Integer(self.indices[s.base])
         if k in self.generic and not s.sub:
@@ -313,6 +345,22 @@ class Lowerer:
                 return self._frozen_entry(k, idx, s.span)
             return self.entry(k, idx, s.span)
         return self.family(k, idx, s.span)
+
+    def constant(self, s: ir.Symbol, kind: str) -> Value:
+        """The identity, a vector of ones or a zero matrix, at the size its place in
+        the relation gives it (worked out by shapes.py, occurrence by occurrence)."""
+        dims = self.ctx.constant_dims.get(s.span.start) if s.span is not None else None
+        try:
+            r, c = (self.dim(d) for d in dims) if dims is not None else (None, None)
+        except LowerError:
+            r = c = None
+        if r is None or c is None:
+            raise LowerError("unsupported", f"cannot tell the size of {names.display(names.key(s))} here", s.span)
+        if r * c > MAX_ITEMS:
+            raise LowerError("unsupported", f"{names.display(names.key(s))} would have {r * c} entries", s.span)
+        if kind == "identity":
+            return sp.eye(r)
+        return sp.ones(r, c) if kind == "ones" else sp.zeros(r, c)
 
     def _frozen_entry(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
         v = self.frozen[key]
@@ -552,10 +600,11 @@ class Lowerer:
             return b ** e  # type: ignore[operator]
         r, c = b.shape  # type: ignore[union-attr]
         if isinstance(e, sp.Integer) and int(e) < 0 and r == c:
-            if r > 3 and b.free_symbols:  # type: ignore[union-attr]
-                raise LowerError("unsupported", f"the inverse of a symbolic {r}×{r} matrix is too large to expand",
-                                 n.span)
-            return b.inv() ** (-int(e))  # type: ignore[union-attr,operator]
+            inv = _inverse(b, n.span)  # type: ignore[arg-type]
+            out = inv
+            for _ in range(-int(e) - 1):
+                out = out * inv
+            return out
         if isinstance(e, sp.Integer) and int(e) >= 0 and r == c:
             return b ** int(e)  # type: ignore[operator]
         if e == 2:
@@ -572,7 +621,7 @@ class Lowerer:
             raise LowerError("unsupported", "a list of several values where one value is expected", n.span)
         v = self.lower(n.items[0])
         if n.delim == "|":
-            return v.det() if is_matrix(v) else sp.Abs(v)  # type: ignore[union-attr]
+            return _det(v) if is_matrix(v) else sp.Abs(v)
         if n.delim == "||":
             if is_matrix(v):
                 return sp.sqrt(sum(x ** 2 for x in v))  # type: ignore[union-attr]

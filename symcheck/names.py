@@ -31,6 +31,23 @@ def key(s: ir.Symbol) -> str:
     return k
 
 
+def constant_kind(s: ir.Symbol) -> str | None:
+    """The conventional constant matrices: ``I``/``I_n`` (identity), ``\\mathbf{1}``
+    (a vector of ones), ``\\mathbf{0}`` (zeros).  Whether the document uses the name
+    for something of its own is for the caller to check (``context.constant``)."""
+    if s.label is not None or s.prime or (s.accent and s.accent != "vec"):
+        return None
+    if s.sub is not None and (len(s.sub) != 1 or not isinstance(s.sub[0], (ir.Symbol, ir.Number))):
+        return None
+    if s.base == "I" and s.style in ("", "bold", "bb", "rm"):
+        return "identity"
+    if s.base == "1" and (s.style == "bold" or s.accent == "vec"):
+        return "ones"
+    if s.base == "0" and (s.style == "bold" or s.accent == "vec"):
+        return "zeros"
+    return None
+
+
 def key_with_sub(s: ir.Symbol) -> str | None:
     """Name when the subscript is part of the name: X_0, s_out."""
     if s.sub_text is None:

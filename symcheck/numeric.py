@@ -25,6 +25,44 @@ class Unsupported(Exception):
     pass
 
 
+def free_symbols(exprs: Any) -> set[sp.Symbol]:
+    """The symbols of several expressions, visiting each shared subexpression once.
+    ``expr.free_symbols`` walks the expression as a tree, and an inverse written as
+    adjugate over determinant shares its entries so often that the tree is huge."""
+    seen: set[int] = set()
+    out: set[sp.Symbol] = set()
+    stack = [e for e in exprs if isinstance(e, sp.Basic)]
+    while stack:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, sp.Symbol):
+            out.add(e)
+        else:
+            stack.extend(e.args)
+    return out
+
+
+def tree_size(expr: Any, cap: int) -> int:
+    """Number of nodes of ``expr`` read as a tree (what expanding it would face),
+    computed over the shared graph; stops counting once it passes ``cap``."""
+    sizes: dict[int, int] = {}
+    order: list[Any] = []
+    stack = [expr] if isinstance(expr, sp.Basic) else []
+    while stack:  # post-order without recursion
+        e = stack.pop()
+        if id(e) in sizes:
+            continue
+        if all(id(a) in sizes for a in e.args):
+            sizes[id(e)] = min(cap + 1, 1 + sum(sizes[id(a)] for a in e.args))
+            order.append(e)
+        else:
+            stack.append(e)
+            stack.extend(a for a in e.args if id(a) not in sizes)
+    return sizes.get(id(expr), 1)
+
+
 def evaluate(expr: Any, point: dict[sp.Symbol, sp.Rational], digits: int) -> Any:
     """The value of ``expr`` at ``point`` with ``digits`` significant digits (an mpf or mpc)."""
     cache: dict[int, Any] = {}

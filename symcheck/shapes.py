@@ -97,6 +97,7 @@ class ShapeInference:
         self.uf = _UF()
         self.shape: dict[str, tuple[Dim, Dim]] = {}
         self.scalars = _scalar_usage(ctx)
+        self.constants: dict[int, tuple[Dim, Dim]] = {}  # each I, 1, 0 by source offset
 
     def run(self) -> None:
         c = self.ctx
@@ -128,6 +129,8 @@ class ShapeInference:
                         self.uf.union(a[0], b[0])
                         self.uf.union(a[1], b[1])
         self._leaves_from_claims()
+        for start, (r, cc) in sorted(self.constants.items()):
+            c.constant_dims.setdefault(start, (self.uf.find(r), self.uf.find(cc)))
         for k, (r, cc) in self.shape.items():
             c.shapes[k] = (self.uf.find(r), self.uf.find(cc))
         for r, cc in c.shapes.values():
@@ -153,6 +156,46 @@ class ShapeInference:
         self.uf.parent = saved
         for k, shp in fresh.items():
             self.shape[k] = shp
+        self._constants_per_statement()
+
+    def _constants_per_statement(self) -> None:
+        """An I or a 1 outside a definition takes its size from its own relation alone,
+        each on a fresh copy of the unification (another claim, right or wrong, has
+        no say in it)."""
+        for st in self.ctx.statements:
+            if st.role == "definition" or st.relation.op not in ("=", "approx"):
+                continue
+            consts = [n.span.start for n in irutil.walk(st.relation)
+                      if isinstance(n, ir.Symbol) and n.span is not None and self.ctx.constant(n) is not None]
+            if not consts:
+                continue
+            saved = copy.deepcopy(self.uf.parent)
+            a, b = self.of(st.relation.lhs), self.of(st.relation.rhs)
+            if isinstance(a, tuple) and isinstance(b, tuple):
+                self.uf.union(a[0], b[0])
+                self.uf.union(a[1], b[1])
+            for start in consts:
+                if start in self.constants:
+                    r, c = self.constants[start]
+                    self.ctx.constant_dims[start] = (self.uf.find(r), self.uf.find(c))
+            self.uf.parent = saved
+
+    def _constant(self, node: ir.Symbol, kind: str) -> tuple[Dim, Dim]:
+        """I, 1 and 0 have one size per occurrence: ``λI`` beside ``XᵀX`` is d×d, and
+        the next ``I`` may be n×n.  A subscript (``I_n``, ``\\mathbf 1_K``) fixes it."""
+        start = node.span.start if node.span is not None else -1
+        if start in self.constants:
+            return self.constants[start]
+        given = dim_of(node.sub[0]) if node.sub else None
+        if kind == "identity":
+            d = given if given is not None else f"rows(I@{start})"
+            shp: tuple[Dim, Dim] = (d, d)
+        elif kind == "ones" or given is not None:
+            shp = (given if given is not None else f"rows(1@{start})", 1)
+        else:
+            shp = (f"rows(0@{start})", f"cols(0@{start})")
+        self.constants[start] = shp
+        return shp
 
     def _set(self, key: str, s: tuple[Dim, Dim]) -> None:
         if key in self.shape:
@@ -201,6 +244,8 @@ class ShapeInference:
         """Shape of an expression, or None for a scalar or an unknown."""
         node = unwrap(node)
         c = self.ctx
+        if isinstance(node, ir.Symbol) and c.constant(node) is not None:
+            return self._constant(node, c.constant(node))
         if isinstance(node, ir.Symbol):
             if node.sub and names.key(node) in self.shape and \
                     (names.key_with_sub(node) not in self.shape):
@@ -281,6 +326,9 @@ class ShapeInference:
                 return None if a is not PENDING else PENDING
             if node.func.base in ("max", "min"):
                 return None
+            fd = c.functions.get(names.key(node.func))
+            if fd is not None:  # the document's own function: the shape of its body
+                return self.of(fd.body)
             return self.of(node.args[0]) if node.args else None
         if isinstance(node, ir.Deriv):
             if node.num is None or len(node.wrt) != 1:
