@@ -358,3 +358,16 @@ def check_file_implementations(path: str, text: str, time_limit: float = TIME_LI
     except Exception:  # noqa: BLE001 - the check already reported what cannot be read
         return []
     return check_implementations(text, path, doc.front_matter, time_limit)
+
+
+def with_implementations(result, time_limit: float = TIME_LIMIT):
+    """``result`` (a ``FileResult``) plus its implementations' diagnostics, in the pipeline's order."""
+    from dataclasses import replace
+
+    if result.error:
+        return result
+    extra = check_file_implementations(result.path, result.text, time_limit)
+    if not extra:
+        return result
+    diags = sorted(list(result.diagnostics) + extra, key=lambda d: (d.span.start, d.span.end, d.code, d.message))
+    return replace(result, diagnostics=tuple(diags))
