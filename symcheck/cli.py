@@ -96,7 +96,7 @@ def read_error(path: str) -> str:
     return ""
 
 
-def check_one(path: str, timeout: float, strict: bool) -> FileResult:
+def check_one(path: str, timeout: float, strict: bool, run_implementations: bool = False) -> FileResult:
     """Run the engine on one file; an engine crash becomes an SC900 diagnostic.
 
     One bad file must not hide the verdicts on the others, and a crash must not look
@@ -106,7 +106,12 @@ def check_one(path: str, timeout: float, strict: bool) -> FileResult:
 
     options = CheckOptions(timeout=timeout, strict=strict)
     try:
-        return check_file(path, options)
+        result = check_file(path, options)
+        if run_implementations:
+            from symcheck.implementations import with_implementations  # runs author code, in a child process
+
+            result = with_implementations(result)
+        return result
     except (OSError, UnicodeDecodeError) as exc:
         return FileResult(path=path, text="", error=str(exc))
     except Exception as exc:  # noqa: BLE001 - reported, not swallowed
@@ -148,7 +153,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     results: list[FileResult] = []
     for path in files:
         msg = read_error(path)
-        result = FileResult(path=path, text="", error=msg) if msg else check_one(path, args.timeout, args.strict)
+        result = FileResult(path=path, text="", error=msg) if msg else check_one(path, args.timeout, args.strict,
+                                                                                     args.run_implementations)
         if result.error:
             _error(path, result.error)
         results.append(result)
@@ -182,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             errors.append((path, msg))
             continue
         _emit(sys.stderr, f"{path}: checking\n")
-        results.append(check_one(path, args.timeout, False))
+        results.append(check_one(path, args.timeout, False, run_implementations=True))
     try:
         summary = build.write(results, Path(args.out), make_pdf=not args.no_pdf,
                               progress=lambda m: _emit(sys.stderr, m + "\n"))
@@ -240,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="also fail (exit 1) when a relation is undecided")
     check.add_argument("--timeout", type=_positive, default=5.0, metavar="SECONDS",
                        help="time limit per relation (default: 5)")
+    check.add_argument("--run-implementations", action="store_true",
+                       help="also run the reference implementations the front matter names (in a child "
+                            "process) and compare them with the document; off by default: check runs no code")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text format: show only warnings and errors, and the total")

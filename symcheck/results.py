@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from symcheck.diagnostics import Diagnostic
 
-VERDICT_CODES = {"SC000": "definition", "SC001": "proved", "SC002": "verified"}
+VERDICT_CODES = {"SC000": "definition", "SC001": "proved", "SC002": "verified", "SC107": "verified"}
 REFUTED_PREFIX = "SC1"
 UNDECIDED_PREFIX = "SC2"
 

@@ -55,11 +55,26 @@ def proof_diagnostics(doc: "Document", path: str) -> list[Diagnostic]:
                                            f"(known: {known})", span, path))
             continue
         try:
-            steps = builder().result()
+            entries = list(builder().entries.values())
         except Exception as exc:  # a bug in our proof code must not hide the document's verdicts
             out.append(Diagnostic("SC900", f"internal error: proof {value.strip()!r} failed: {exc!r}", span, path))
             continue
-        for step in steps:
+        for k, e in enumerate(entries, 1):
+            step = e.result
+            cites = (f"cites: {', '.join(e.uses)}",) if e.uses else ()
             out.append(Diagnostic(step.code, f"proof step {step.name}: {step.message}", span, path,
-                                  lhs=step.statement, evidence=step.evidence, label=step.name))
+                                  lhs=step.statement, evidence=cites + step.evidence,
+                                  label=step_label(k, step.kind, step.name)))
     return out
+
+
+def step_label(number: int, kind: str, name: str) -> str:
+    """``step 07 derive grad-u``: the label of a proof step's diagnostic, which keeps the
+    proof's order (diagnostics are sorted by position, and every step shares one)."""
+    return f"step {number:02d} {kind} {name}"
+
+
+def parse_step_label(label: str) -> tuple[int, str, str] | None:
+    """(number, kind, name) from ``step_label``'s output, or None for any other label."""
+    m = re.fullmatch(r"step (\d+) (\w+) (\S+)", label)
+    return (int(m.group(1)), m.group(2), m.group(3)) if m else None

@@ -11,6 +11,48 @@ import math
 import numpy as np
 
 
+def _problem(seed: int, n: int) -> tuple[np.random.Generator, np.ndarray, np.ndarray]:
+    """Data X = [1, X₀] (n×3) and z^{reality} = X w* + noise, from ``seed``."""
+    rng = np.random.default_rng(seed)
+    X = np.hstack([np.ones((n, 1)), rng.standard_normal((n, 2))])
+    zr = X @ np.array([0.5, -1.0, 2.0]) + 0.3 * rng.standard_normal(n)
+    return rng, X, zr
+
+
+def _descend(X: np.ndarray, zr: np.ndarray, u: np.ndarray, v: np.ndarray, lr: float, max_iter: int,
+             grad_tol: float, losses: list[float] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Gradient descent on C/n with ∂C/∂u = Xᵀ d ṽᵀ, ∂C/∂v = Yᵀ d; ``losses`` gets C per iteration."""
+    n = X.shape[0]
+    it = 0
+    for it in range(1, max_iter + 1):
+        Y0 = X @ u
+        d = v[0] + Y0 @ v[1:] - zr
+        if losses is not None:
+            losses.append(0.5 * float(d @ d))
+        gu = np.outer(X.T @ d, v[1:])
+        gv = np.concatenate([[d.sum()], Y0.T @ d])
+        if max(np.abs(gu).max(), np.abs(gv).max()) < grad_tol:
+            break
+        u -= lr * gu / n
+        v -= lr * gv / n
+    return u, v, it
+
+
+def descent_curves(seed: int = 0, n: int = 20, hidden: int = 2, starts: int = 5, lr: float = 0.05,
+                   max_iter: int = 20_000, grad_tol: float = 1e-12) -> tuple[list[list[float]], float]:
+    """The loss C per iteration from each start of ``gradient_descent_demo``, and the least-squares C."""
+    rng, X, zr = _problem(seed, n)
+    w_ls = np.linalg.lstsq(X, zr, rcond=None)[0]
+    r = X @ w_ls - zr
+    curves = []
+    for _ in range(starts):
+        losses: list[float] = []
+        _descend(X, zr, rng.standard_normal((X.shape[1], hidden)), rng.standard_normal(hidden + 1), lr, max_iter,
+                 grad_tol, losses)
+        curves.append(losses)
+    return curves, 0.5 * float(r @ r)
+
+
 def gradient_descent_demo(seed: int = 0, n: int = 20, hidden: int = 2, starts: int = 5, lr: float = 0.05,
                           max_iter: int = 20_000, grad_tol: float = 1e-12, target: float = 1e-8
                           ) -> tuple[bool, str, dict[str, object]]:
@@ -18,24 +60,13 @@ def gradient_descent_demo(seed: int = 0, n: int = 20, hidden: int = 2, starts: i
 
     Uses the gradients the proof derives: ∂C/∂u = Xᵀ d ṽᵀ, ∂C/∂v = Yᵀ d.
     """
-    rng = np.random.default_rng(seed)
-    X = np.hstack([np.ones((n, 1)), rng.standard_normal((n, 2))])
-    zr = X @ np.array([0.5, -1.0, 2.0]) + 0.3 * rng.standard_normal(n)
+    rng, X, zr = _problem(seed, n)
     w_ls = np.linalg.lstsq(X, zr, rcond=None)[0]
     errors, iterations = [], []
     for _ in range(starts):
         u = rng.standard_normal((X.shape[1], hidden))
         v = rng.standard_normal(hidden + 1)
-        it = 0
-        for it in range(1, max_iter + 1):
-            Y0 = X @ u
-            d = v[0] + Y0 @ v[1:] - zr
-            gu = np.outer(X.T @ d, v[1:])
-            gv = np.concatenate([[d.sum()], Y0.T @ d])
-            if max(np.abs(gu).max(), np.abs(gv).max()) < grad_tol:
-                break
-            u -= lr * gu / n
-            v -= lr * gv / n
+        u, v, it = _descend(X, zr, u, v, lr, max_iter, grad_tol)
         w = u @ v[1:]
         w[0] += v[0]
         errors.append(float(np.abs(w - w_ls).max()))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from symcheck.report import corrected, latex, pdf, store
+from symcheck.report import corrected, figures, latex, pdf, store
 from symcheck.results import FileResult
 
 
@@ -43,8 +43,12 @@ class Summary:
 
 def _write_text(path: Path, text: str) -> None:
     """UTF-8, ``\\n`` line ends whatever the platform: the bytes are what tests compare."""
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(text.encode("utf-8"))
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
@@ -71,10 +75,15 @@ def write(results: list[FileResult], out_dir: Path, *, make_pdf: bool = True,
         for name, text in files.items():
             _write_text(out_dir / name, text)
             summary.written.append(str(out_dir / name))
+        pictures, notes = figures.figures(result, stem)
+        summary.notes += notes
+        for name, data in pictures.items():
+            _write_bytes(out_dir / name, data)
+            summary.written.append(str(out_dir / name))
         if engine is None:
             continue
         progress(f"{result.path}: building PDF")
-        built = pdf.build(files[f"{stem}.tex"], out_dir / f"{stem}.pdf", engine)
+        built = pdf.build(files[f"{stem}.tex"], out_dir / f"{stem}.pdf", engine, assets=pictures)
         if built.status == "built":
             summary.written.append(built.detail)
         else:

@@ -46,8 +46,12 @@ def _first_error(log: str) -> str:
     return lines[-1].strip() if lines else "no log"
 
 
-def build(tex_source: str, out_pdf: Path, engine: list[str] | None = None) -> PdfResult:
+def build(tex_source: str, out_pdf: Path, engine: list[str] | None = None,
+          assets: dict[str, bytes] | None = None) -> PdfResult:
     """Compile ``tex_source`` and copy the PDF to ``out_pdf``.
+
+    ``assets`` (file name -> bytes, e.g. figures) are placed beside the source, where
+    ``\\includegraphics`` finds them by name.
 
     The report has no cross-references, so one pdflatex pass is enough; latexmk
     decides for itself.
@@ -59,6 +63,8 @@ def build(tex_source: str, out_pdf: Path, engine: list[str] | None = None) -> Pd
     with tempfile.TemporaryDirectory(prefix="symcheck-tex-") as tmp:
         src = Path(tmp) / "report.tex"
         src.write_bytes(tex_source.encode("utf-8"))
+        for name, data in (assets or {}).items():
+            (Path(tmp) / Path(name).name).write_bytes(data)
         try:
             proc = subprocess.run([*engine, "report.tex"], cwd=tmp, env=env, stdin=subprocess.DEVNULL,
                                   capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
