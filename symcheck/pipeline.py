@@ -215,6 +215,15 @@ def prose_declarations(doc: Document, builder: context.Builder) -> None:
                 builder.declare(sym, dim, ir.Number("1", sym.span))
 
 
+def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.Context:
+    """The document's model (definitions, claims, shapes), before anything is decided."""
+    builder = read_chains(doc, diags, path)
+    prose_declarations(doc, builder)
+    ctx = builder.finish()
+    shapes.infer(ctx)
+    return ctx
+
+
 def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> FileResult:
     from symcheck import document
 
@@ -227,10 +236,7 @@ def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> 
         doc = document.read_document(path, text)
         for n in doc.notes:
             diags.append(Diagnostic(n.code, n.message, n.span, path))
-        builder = read_chains(doc, diags, path)
-        prose_declarations(doc, builder)
-        ctx = builder.finish()
-        shapes.infer(ctx)
+        ctx = build_context(doc, diags, path)
         decide_all(ctx, doc, diags, path, options)
         from symcheck.proofs import proof_diagnostics  # front matter `proof: <name>`, registered proofs only
 
