@@ -229,7 +229,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     with open(args.path, encoding="utf-8") as fh:
         text = fh.read()
     try:
-        result = evalreport.evaluate_text(text, args.path, given, rate)
+        result = evalreport.evaluate_text(text, args.path, given, rate, fd=args.fd)
     except RecursionError:
         _error(args.path, "the document is nested too deeply to evaluate")
         return EXIT_ERROR
@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--values", metavar="FILE", help="a JSON object of NAME: VALUE pairs")
     evaluate.add_argument("--rate", metavar="NUMBER",
                           help="learning rate for one step of gradient descent")
+    evaluate.add_argument("--fd", action="store_true",
+                          help="check each stated gradient's engine value against central finite "
+                          "differences of the cost (60 digits, agreement to 1e-8)")
     evaluate.add_argument("--format", choices=("text", "json"), default="text",
                           help="report format (default: text)")
     evaluate.set_defaults(func=cmd_eval)

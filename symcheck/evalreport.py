@@ -88,8 +88,9 @@ def _src(text: str, node: object) -> str:
     return "" if span is None else " ".join(text[span.start:span.end].split())
 
 
-def evaluate_text(text: str, path: str, given: list[Given], rate: Fraction | None = None) -> Evaluation:
-    """Read the document and evaluate it at the given values."""
+def evaluate_text(text: str, path: str, given: list[Given], rate: Fraction | None = None,
+                  fd: bool = True) -> Evaluation:
+    """Read the document and evaluate it at the given values (``fd``: with finite differences)."""
     from symcheck import document
     from symcheck.pipeline import build_context
 
@@ -102,15 +103,17 @@ def evaluate_text(text: str, path: str, given: list[Given], rate: Fraction | Non
             if named is not None and named[0].code == "SC103":
                 notes.append(Diagnostic("SC103", named[0].message, st.relation.span, path))
     try:
-        result = _Run(ctx, text, path, given, rate).run()
+        result = _Run(ctx, text, path, given, rate, fd).run()
     except _Usage as u:
         return Evaluation(path, text, diagnostics=(u.diag,))
     return dataclasses.replace(result, diagnostics=tuple(notes) + result.diagnostics)
 
 
 class _Run:
-    def __init__(self, ctx: Context, text: str, path: str, given: list[Given], rate: Fraction | None) -> None:
+    def __init__(self, ctx: Context, text: str, path: str, given: list[Given], rate: Fraction | None,
+                 fd: bool = True) -> None:
         self.ctx, self.text, self.path, self.given, self.rate = ctx, text, path, given, rate
+        self.with_fd = fd
         self.diags: list[Diagnostic] = []
 
     def usage(self, message: str, span: Span | None = None, source: str = "") -> _Usage:
@@ -272,7 +275,7 @@ class _Run:
         else:
             agree, why = ev.same(left, right)
         fd, gap = (None, "")
-        if kind == "gradient" and len(low) == 4:
+        if kind == "gradient" and len(low) == 4 and self.with_fd:
             fd = self.fd(low[2], low[3], fd_cache)
         if fd is not None:
             ok, worst = ev.fd_agree(left, fd)

@@ -32,7 +32,7 @@ $$\frac{\partial C}{\partial x} = W^T \delta$$
 W = [[0.5, -0.25], [0.75, 1.0]]
 X = [1.0, 2.0]
 T = [0.2, 0.9]
-AT = ["--at", f"W={json.dumps(W)}", "--at", f"x={json.dumps(X)}", "--at", f"t={json.dumps(T)}"]
+AT = ["--fd", "--at", f"W={json.dumps(W)}", "--at", f"x={json.dumps(X)}", "--at", f"t={json.dumps(T)}"]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -153,7 +153,9 @@ def test_missing_values_are_listed(capsys, net: Path) -> None:
 def test_values_file(capsys, net: Path, tmp_path: Path) -> None:
     f = tmp_path / "v.json"
     f.write_text(json.dumps({"W": W, "x": X, "t": T}), encoding="utf-8")
-    assert run(capsys, "eval", str(net), "--values", str(f)) == run(capsys, "eval", str(net), *AT)
+    assert run(capsys, "eval", str(net), "--fd", "--values", str(f)) == run(capsys, "eval", str(net), *AT)
+    code, out, _ = run(capsys, "eval", str(net), "--values", str(f))  # without --fd: no finite differences
+    assert code == 0 and "finite differences:" not in out
     f.write_text('{"W": [[1, 2], [3, 4]], "x": Infinity}', encoding="utf-8")
     code, _, err = run(capsys, "eval", str(net), "--values", str(f))
     assert code == 2 and "Infinity" in err
