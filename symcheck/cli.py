@@ -1,4 +1,4 @@
-"""Command line: ``symcheck check``, ``symcheck rules``, ``symcheck --version``.
+"""Command line: ``symcheck check``, ``symcheck eval``, ``symcheck rules``, ``symcheck --version``.
 
 This is the only module that prints.  Everything it shows comes from a renderer in
 ``symcheck.output``, so a bug in wording is fixed in one place for every format.
@@ -204,6 +204,51 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_FAIL if summary.pdf_failed else EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Evaluate one document's quantities, claims and gradients at the given values."""
+    from fractions import Fraction
+
+    from symcheck import evalreport, values
+
+    given: list[values.Given] = []
+    try:
+        if args.values:
+            try:
+                with open(args.values, encoding="utf-8") as fh:
+                    raw = fh.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                _error(args.values, getattr(exc, "strerror", None) or str(exc))
+                return EXIT_ERROR
+            given += values.parse_file(raw, args.values)
+        given += [values.parse_at(item) for item in args.at or []]
+        rate: Fraction | None = values.number(args.rate) if args.rate is not None else None
+    except values.ValueSyntaxError as exc:
+        _error("symcheck eval", str(exc))
+        return EXIT_ERROR
+    if rate is not None and rate <= 0:
+        _error("symcheck eval", f"--rate must be positive: {args.rate!r}")
+        return EXIT_ERROR
+    msg = read_error(args.path) if os.path.isfile(args.path) else "no such file"
+    if msg:
+        _error(args.path, msg)
+        return EXIT_ERROR
+    with open(args.path, encoding="utf-8") as fh:
+        text = fh.read()
+    try:
+        result = evalreport.evaluate_text(text, args.path, given, rate, fd=args.fd)
+    except RecursionError:
+        _error(args.path, "the document is nested too deeply to evaluate")
+        return EXIT_ERROR
+    for d in result.diagnostics:
+        if d.code == "SC400":
+            _error(d.path, d.message)
+    if result.usage_error and not result.entries:
+        return EXIT_ERROR
+    render = evalreport.render_json if args.format == "json" else evalreport.render_text
+    _emit(sys.stdout, render(result))
+    return result.exit_code()
+
+
 def rules_text(markdown: bool = False) -> str:
     """The rule registry as an aligned list, or as the Markdown table the README embeds."""
     rules = [RULES[c] for c in sorted(RULES)]
@@ -260,6 +305,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--timeout", type=_positive, default=5.0, metavar="SECONDS",
                         help="time limit per relation (default: 5)")
     report.set_defaults(func=cmd_report)
+    evaluate = sub.add_parser("eval", help="evaluate a document's quantities and gradients at given values")
+    evaluate.add_argument("path", metavar="PATH", help="one document")
+    evaluate.add_argument("--at", action="append", metavar="NAME=VALUE",
+                          help="a value for a name as the document writes it: a number (2, -0.5, 1/3) "
+                          "or a matrix as JSON nested lists; repeat for several")
+    evaluate.add_argument("--values", metavar="FILE", help="a JSON object of NAME: VALUE pairs")
+    evaluate.add_argument("--rate", metavar="NUMBER",
+                          help="learning rate for one step of gradient descent")
+    evaluate.add_argument("--fd", action="store_true",
+                          help="check each stated gradient's engine value against central finite "
+                          "differences of the cost (60 digits, agreement to 1e-8)")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text",
+                          help="report format (default: text)")
+    evaluate.set_defaults(func=cmd_eval)
     rules = sub.add_parser("rules", help="list every diagnostic code")
     rules.add_argument("--markdown", action="store_true", help="print a Markdown table")
     rules.set_defaults(func=cmd_rules)

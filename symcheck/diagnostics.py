@@ -45,6 +45,10 @@ _RULES = [
     Rule("SC304", "reading-note", "note", "How symcheck read a notation that has more than one meaning."),
     Rule("SC305", "subscript-binding", "warning", "An unbraced subscript binds one character only."),
     Rule("SC306", "free-index", "warning", "An index is used outside the sum that binds it."),
+    # symcheck eval: values given on the command line
+    Rule("SC400", "value-error", "error", "symcheck eval: a value given cannot be used (malformed, an unknown name, a computed quantity, a wrong shape) or inputs have no value."),
+    Rule("SC401", "value-disagrees", "error", "symcheck eval: at the given values the two sides of a relation, or a stated gradient and the engine's, or the engine's gradient and finite differences, differ."),
+    Rule("SC402", "not-evaluated", "warning", "symcheck eval: a relation could not be evaluated at the given values; the reason is given."),
     Rule("SC900", "internal-error", "error", "symcheck failed on this input; this is a bug in symcheck, not a verdict."),
 ]
 

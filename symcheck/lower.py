@@ -667,6 +667,8 @@ class Lowerer:
         if len(m.rows) < 2 or any(len(r) != 1 for r in m.rows):
             return False
         later = [r[0] for r in m.rows[1:] if not isinstance(r[0], ir.Ellipsis)]
+        if all(isinstance(c, ir.Neg) and isinstance(c.arg, ir.Number) for c in later):
+            return False  # (0 \\ -1): a vector of numbers, not a sum
         return bool(later) and all(isinstance(c, ir.Neg) or (isinstance(c, ir.Add) and len(c.terms) == 1)
                                    or (isinstance(c, ir.Add) and c.terms[0][0] < 0) for c in later)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from symcheck import context, costs, irutil, namecheck, names, shapes
 from symcheck.decide import Decider, Outcome
+from symcheck.examples import WorkedExamples
 from symcheck.diagnostics import Diagnostic, Fix
 from symcheck.fragments import Document
 from symcheck.latex import ir
@@ -272,6 +273,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
     # definitions of known names first: the rest of the document reads them by their name
     named_results = {st.index: namecheck.check(ctx, st, text) for st in ctx.statements if st.role == "function"}
     ctx.__dict__.pop("value_cache", None)
+    examples = WorkedExamples(ctx, doc)
     anchor: dict[int, object] = {}  # group → the last item known to be right
     repair_clock = [0]
     for st in ctx.statements:
@@ -287,7 +289,10 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence,
                                     counterexample=out.counterexample, fixes=named_fixes, **base))
             continue
-        if st.role != "claim":
+        worked = examples.decide(st)  # a number computed in a worked example, at the example's values
+        if worked is not None:
+            out = worked
+        elif st.role != "claim":
             out = describe_definition(ctx, st, decider)
         else:
             out = decider.decide(st)
@@ -314,7 +319,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         if out.fix_rhs:
             fixes = (Fix(f"{_src(text, rel.lhs)} = {out.fix_rhs}", "the value to the precision stated; proved",
                          rel.rhs.span),)
-        if options.fixes and out.code in ("SC100", "SC101"):
+        if options.fixes and out.code in ("SC100", "SC101") and worked is None:
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:
                 repair_clock[0] += 1

@@ -43,13 +43,8 @@ accuracy = _load_accuracy()
 DOCUMENTS = ["01-linreg-mse-gradient.md", "11-sigmoid-values.md", "08-matrix-identities.tex"]
 
 # True relations the engine refutes today (document, line): engine bugs, see the reason.
-KNOWN_FALSE_ALARMS = {
-    "01-linreg-mse-gradient.md": [47],
-}
-FALSE_ALARM_REASON = (
-    "engine bug: a worked example's values (n = 2, X = [1; 2], w = 1) are recorded but not used, so "
-    "01:47 `L = 1/4 (0^2 + (-1)^2)` is compared with the symbolic L and refuted"
-)
+KNOWN_FALSE_ALARMS: dict[str, list[int]] = {}
+FALSE_ALARM_REASON = ""
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,143 @@
+"""Worked examples: numbers a document computes from values it gives.
+
+"Take n = 2, X = [1; 2], y = [1; 3] and w = 1.  Then L = ¼(0² + (-1)²) = 0.25."
+The values (context role ``example``) hold from where they are given to the end of
+their section, a later value of the same name replacing an earlier one.  A claim in
+that scope with a number on one side (``L = ¼(…)``, ``r = [0; -1]``, ``L = 0.3775``)
+is a statement about the example, so it is decided at the example's values — with the
+same evaluation as ``symcheck eval`` (evaluate.py) — instead of for all values, where
+it would be false.  Claims with symbols on both sides keep their general verdict.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from symcheck import evaluate as ev
+from symcheck.context import Context, Statement, unwrap
+from symcheck.decide import Outcome, _check_number
+from symcheck.fragments import Document
+from symcheck.latex import ir
+from symcheck.lower import LowerError, Lowerer, as_scalar
+from symcheck.source import LineIndex
+
+_HEADINGS = {
+    "markdown": re.compile(r"^#{1,6}[ \t]|^(?:=+|-{3,})[ \t]*$", re.M),
+    "latex": re.compile(r"\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*[{\[]"
+                        r"|\\(?:begin|end)\{(?:example|examples|exercise|solution)\}"),
+    "rst": re.compile(r"^([=\-~^\"'`#*+])\1{2,}[ \t]*$", re.M),
+}
+
+
+def section_starts(doc: Document) -> list[int]:
+    """Offsets where a new section (or an example environment) begins or ends."""
+    pat = _HEADINGS.get(doc.format, _HEADINGS["markdown"])
+    return sorted(m.start() for m in pat.finditer(doc.text))
+
+
+class WorkedExamples:
+    """Decides the numeric claims of a document's worked examples."""
+
+    def __init__(self, ctx: Context, doc: Document) -> None:
+        self.ctx = ctx
+        self.text = doc.text
+        self.starts = section_starts(doc)
+        self.examples = [st for st in ctx.statements if st.role == "example"]
+
+    def section(self, offset: int) -> int:
+        return sum(1 for s in self.starts if s <= offset)
+
+    def active(self, st: Statement) -> list[Statement]:
+        """The example values in force where ``st`` stands, later ones replacing earlier."""
+        here = st.relation.span.start
+        sec = self.section(here)
+        chosen: dict[str, Statement] = {}
+        for e in self.examples:
+            if e.index < st.index and self.section(e.relation.span.start) == sec and e.defines:
+                chosen.pop(e.defines, None)
+                chosen[e.defines] = e
+        return list(chosen.values())
+
+    def decide(self, st: Statement) -> Outcome | None:
+        """A verdict at the example's values, or None when the claim is not about them."""
+        if not self.examples or st.role not in ("claim", "example"):
+            return None
+        given = self.active(st)
+        if not given:
+            return None
+        try:
+            return self._decide(st, given)
+        except (LowerError, ev.BindError, ev.Missing, ArithmeticError, ValueError, TypeError,
+                AttributeError, IndexError, KeyError, NotImplementedError, RecursionError):
+            return None  # the example does not determine this relation: decide it as usual
+
+    def _decide(self, st: Statement, given: list[Statement]) -> Outcome | None:
+        triples, origin = [], []
+        for e in given:
+            sym = unwrap(e.relation.lhs)
+            if not isinstance(sym, ir.Symbol):
+                continue
+            triples.append((sym, as_scalar(Lowerer(self.ctx, dict(self.ctx.doc_sizes)).lower(e.relation.rhs)),
+                            False))
+            origin.append(e)
+        # sizes come from the values of inputs; a computed quantity's value is a claim
+        sizes = ev.sizes_from(self.ctx, [t for t in triples if not self.computed(t[0])])
+        if ev.missing_sizes(self.ctx, sizes):
+            return None
+        inputs, used = [], []
+        for t, e in zip(triples, origin):
+            try:
+                ev.bind(self.ctx, sizes, [t])
+                inputs.append(t)
+                used.append(e)
+            except ev.BindError:
+                continue  # a computed quantity (r = [0; -1]): a claim of the example, not a value
+        point = ev.bind(self.ctx, sizes, inputs)
+        low = ev.lowerer(self.ctx, sizes, st)
+        rel = st.relation
+        lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+        numeric = [not getattr(v, "free_symbols", set()) for v in (lhs, rhs)]
+        if not any(numeric) or all(numeric):
+            return None  # symbols on both sides (a general claim), or plain arithmetic
+        a, b = ev.value(lhs, point), ev.value(rhs, point)
+        where = self.where(used)
+        stated = ev.stated_decimal(rel.rhs) if numeric[1] else ev.stated_decimal(rel.lhs)
+        if stated is not None and a.scalar and b.scalar:
+            other = a if numeric[1] else b
+            x = other.rows[0][0]
+            val = sp.Rational(x.exact.numerator, x.exact.denominator) if x.exact is not None else \
+                sp.Float(ev._nstr(x.approx, ev.DIGITS), ev.DIGITS)
+            out = _check_number(val, stated)
+            if out is not None:
+                return Outcome(out.code, f"{out.message} at the worked example's values ({where})",
+                               out.evidence + ("evaluated at the worked example's values",),
+                               self.pairs(point), fix_rhs=out.fix_rhs)
+        ok, why = ev.same(a, b)
+        exact = all(x.exact is not None for x in a.entries() + b.entries())
+        how = ("exact evaluation at the worked example's values" if exact else
+               "50-digit evaluation at the worked example's values")
+        if ok:
+            shown = a.exact_text() or a.decimal_text()
+            return Outcome("SC001" if exact else "SC002",
+                           f"{'proved' if exact else 'verified'} at the worked example's values ({where}): "
+                           f"both sides are {shown}", (how,))
+        if a.shape != b.shape:
+            return Outcome("SC101", f"refuted at the worked example's values ({where}): {why}", ("shape check",))
+        return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
+                       self.pairs(point))
+
+    def computed(self, sym: ir.Symbol) -> bool:
+        q = self.ctx.quantities.get(ev.quantity_key(self.ctx, sym))
+        return q is not None and q.definition is not None
+
+    def where(self, given: list[Statement]) -> str:
+        idx = LineIndex(self.text)
+        lines = sorted({idx.position(e.relation.span.start)[0] for e in given})
+        at = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
+        return f"given at {at}"
+
+    @staticmethod
+    def pairs(point: dict[sp.Symbol, sp.Rational]) -> tuple[tuple[str, str], ...]:
+        return tuple((s.name, str(v)) for s, v in sorted(point.items(), key=lambda kv: kv[0].name))[:12]
+
