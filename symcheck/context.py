@@ -59,6 +59,7 @@ class Statement:
     chain: object | None = None  # the whole row, for reading index ranges
     group: int = 0  # rows that continue one another (= … on the next line) share a group
     symmetric: tuple[str, ...] = ()  # matrices the nearby prose assumes symmetric
+    scalars: tuple[str, ...] = ()  # names the nearby prose says are scalars here ("for scalar z")
 
 
 @dataclass

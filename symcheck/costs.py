@@ -34,9 +34,37 @@ def outputs(ctx: Context) -> list[str]:
     return cached
 
 
+def _depends(ctx: Context, a: str, b: str) -> bool:
+    """Does the definition of a use b, directly or through other definitions?"""
+    seen: set[str] = set()
+    todo = [a]
+    while todo:
+        k = todo.pop()
+        if k in seen or k not in ctx.quantities or ctx.quantities[k].definition is None:
+            continue
+        seen.add(k)
+        for sym in irutil.symbols(ctx.quantities[k].definition):
+            for kk in (names.key(sym), names.key_with_sub(sym)):
+                if kk == b:
+                    return True
+                if kk:
+                    todo.append(kk)
+    return False
+
+
+def _names_a_gradient(ctx: Context, k: str) -> bool:
+    """``g = ∂L/∂h`` with L undefined: g names the upstream gradient; it is neither
+    a model output nor a use of h."""
+    d = ctx.quantities[k].definition
+    while isinstance(d, ir.Paren) and len(d.items) == 1:
+        d = d.items[0]
+    return isinstance(d, ir.Deriv) and isinstance(d.num, ir.Symbol) and names.key(d.num) in ctx.abstract
+
+
 def _outputs(ctx: Context) -> list[str]:
     defined = [st.defines for st in ctx.statements if st.role == "definition"
-               and st.defines in ctx.quantities and ctx.quantities[st.defines].definition is not None]
+               and st.defines in ctx.quantities and ctx.quantities[st.defines].definition is not None
+               and not _names_a_gradient(ctx, st.defines)]
     used: set[str] = set()
     for k in defined:
         q = ctx.quantities[k]  # type: ignore[index]
@@ -72,7 +100,9 @@ def _arguments(ctx: Context, st: Statement) -> dict[str, tuple[str, ...]]:
                         found.append(k)
         if found:
             outs = outputs(ctx)
-            keep = [k for k in found if k in outs] or found
+            # ∂L/∂z with z inside the model: L is a function of the outputs downstream of z
+            keep = [k for k in found if k in outs] or \
+                [o for o in outs if any(_depends(ctx, o, k) for k in found)] or found
             out[cost] = tuple(keep)
             continue
         outs_set = set(outputs(ctx))

@@ -245,6 +245,10 @@ class Decider:
             low.position = st.relation.span.start
             low.deadline = deadline
             low.symmetric = frozenset(getattr(st, "symmetric", ()))
+            low.scalars = frozenset(st.scalars)
+            if low.scalars:
+                notes.add("read as a scalar here, as the text says: " + ", ".join(
+                    names.display(k) for k in sorted(low.scalars)))
             if low.symmetric:
                 notes.add("assumed symmetric, as the text says: " + ", ".join(
                     names.display(k) for k in sorted(low.symmetric)))

@@ -79,6 +79,11 @@ def shape_text(v: object) -> str:
     return f"{v.shape[0]}×{v.shape[1]}" if is_matrix(v) else "scalar"  # type: ignore[union-attr]
 
 
+def _plain_number(v: object) -> bool:
+    v = as_scalar(v)
+    return not is_matrix(v) and isinstance(v, sp.Basic) and v.is_number is True
+
+
 def _symbolic(m: sp.Matrix) -> bool:
     return bool(numeric.free_symbols(list(m)))
 
@@ -129,6 +134,7 @@ class Lowerer:
         self.position = 1 << 62  # where the relation stands: functions count from their definition on
         self.deadline: float | None = None  # monotonic time after which lowering gives up
         self.symmetric: frozenset[str] = frozenset()  # matrices the text assumes symmetric here
+        self.scalars: frozenset[str] = frozenset()  # names the text says are scalars here
         self.family_only: str | None = None
 
     def child(self, **kw: object) -> "Lowerer":
@@ -143,6 +149,7 @@ class Lowerer:
         low.position = (1 << 62) if position is None else position  # type: ignore[assignment]
         low.deadline = self.deadline
         low.symmetric = self.symmetric
+        low.scalars = self.scalars
         return low
 
     # -- sizes and indices -------------------------------------------------
@@ -297,6 +304,8 @@ class Lowerer:
             return self.constant(s, kind)
         if s.sub is None and s.label is None and not s.accent and s.base in self.indices:
             return sp.Integer(self.indices[s.base])
+        if k in self.scalars and not s.sub:
+            return leaf(names.display(k))
         if k in self.generic and not s.sub:
             return self.generic[k]
         if ks is not None and (ks in c.quantities or ks in self.frozen):
@@ -422,6 +431,11 @@ class Lowerer:
         if not mats:
             return sp.Add(*[as_scalar(v) for v in vals])
         shp = mats[0].shape  # type: ignore[union-attr]
+        if 1 in shp and all(is_matrix(v) and v.shape == shp or _plain_number(v) for v in vals):
+            # 1 - h ⊙ h, 2σ(2z) - 1 with vectors: a number added to a vector, entry by entry
+            if any(_plain_number(v) for v in vals):
+                self.notes.add("read a number added to a vector entry by entry")
+            vals = [sp.ones(*shp) * as_scalar(v) if _plain_number(v) else v for v in vals]
         for v in vals:
             if not is_matrix(v) or v.shape != shp:  # type: ignore[union-attr]
                 raise LowerError("shape", f"adding a {shape_text(v)} and a {shape_text(mats[0])} matrix", span)
@@ -536,9 +550,12 @@ class Lowerer:
         return self._apply_def(fd, args)
 
     def derivative_call(self, fn: object, args: list[object], order: int, span: Span) -> Value:
-        """f'(x): the derivative of a known or defined function of one variable."""
-        if len(args) != 1 or is_matrix(args[0]):
+        """f'(x): the derivative of a known or defined function of one variable
+        (entry by entry when x is a matrix, as for σ'(z) with a vector z)."""
+        if len(args) != 1:
             raise LowerError("unsupported", "a derivative of a function of several arguments", span)
+        if is_matrix(args[0]):
+            return args[0].applyfunc(lambda x: self.derivative_call(fn, [x], order, span))  # type: ignore[union-attr]
         if isinstance(fn, functions.Known):
             expr = fn.formula
             for _ in range(order):
@@ -583,6 +600,14 @@ class Lowerer:
     def _Frac(self, n: ir.Frac) -> Value:
         num, den = self.lower(n.num), as_scalar(self.lower(n.den))
         if is_matrix(den):
+            num = as_scalar(num)
+            if 1 in den.shape and (not is_matrix(num) or num.shape == den.shape):  # type: ignore[union-attr]
+                # 1/(1 + e^{-z}) with a vector z: entry by entry, the only reading there is
+                self.notes.add("read a division by a vector entry by entry")
+                if any(x == 0 for x in den):  # type: ignore[union-attr]
+                    raise LowerError("unsupported", "division by zero", n.span)
+                return sp.Matrix(den.shape[0], den.shape[1],  # type: ignore[union-attr]
+                                 lambda i, j: (num[i, j] if is_matrix(num) else num) / den[i, j])  # type: ignore[index]
             raise LowerError("shape", f"dividing by a {shape_text(den)} matrix", n.span)
         if den == 0:
             raise LowerError("unsupported", "division by zero", n.span)
@@ -592,6 +617,9 @@ class Lowerer:
         b = self.lower(n.base)
         e = as_scalar(self.lower(n.exp))
         if is_matrix(e):
+            if not is_matrix(b) and as_scalar(b) == sp.E and 1 in e.shape:  # type: ignore[union-attr]
+                self.notes.add("read e to the power of a vector entry by entry")
+                return e.applyfunc(sp.exp)  # type: ignore[union-attr]
             raise LowerError("shape", "a matrix exponent", n.span)
         if isinstance(e, sp.Integer) and abs(int(e)) > MAX_POWER:
             raise LowerError("unsupported", f"the power {e} is too large to expand", n.span)
@@ -613,11 +641,19 @@ class Lowerer:
         raise LowerError("shape", f"the power {e} of a {shape_text(b)} matrix", n.span)
 
     def _Transpose(self, n: ir.Transpose) -> Value:
+        if isinstance(n.arg, ir.Paren) and len(n.arg.items) > 1 and n.arg.delim in ("(", "["):
+            return self.lower(n.arg)  # (a, b)^T: the column the list already is
         v = self.lower(n.arg)
         return v.T if is_matrix(v) else v  # type: ignore[union-attr]
 
     def _Paren(self, n: ir.Paren) -> Value:
         if len(n.items) != 1:
+            if n.delim in ("(", "[") and len(n.items) <= MAX_ITEMS:
+                # (0.3, 0, -0.2) and (0.3, 0, -0.2)^T: notes mean a column vector either way
+                vals = [as_scalar(self.lower(x)) for x in n.items]
+                if not any(is_matrix(v) for v in vals):
+                    self.notes.add("read a parenthesised list of numbers as a column vector")
+                    return sp.Matrix(len(vals), 1, vals)
             raise LowerError("unsupported", "a list of several values where one value is expected", n.span)
         v = self.lower(n.items[0])
         if n.delim == "|":

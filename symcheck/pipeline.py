@@ -97,9 +97,11 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             diags.append(Diagnostic("SC304", msg, span, path))
         prose = _nearest_prose(doc, fi)  # type: ignore[arg-type]
         sts = builder.add_chain(chain, row.tag, fi, grp, prose)  # type: ignore[attr-defined]
-        sym = _symmetric_nearby(doc, fi, parser)  # type: ignore[arg-type]
+        sym = _assumed_nearby(doc, fi, parser, _SYMMETRIC)  # type: ignore[arg-type]
+        scal = _assumed_nearby(doc, fi, parser, ("scalar",))  # type: ignore[arg-type]
         for st in sts:
             st.symmetric = sym
+            st.scalars = scal
     return builder
 
 
@@ -146,9 +148,11 @@ def _nearest_prose(doc: Document, fi: int) -> str:
 _SYMMETRIC = ("symmetric", "positive definite", "positive semidefinite", "positive semi-definite")
 
 
-def _symmetric_nearby(doc: Document, fi: int, parser: object) -> tuple[str, ...]:
-    """"For symmetric $A$ this becomes …", "$Q$ is positive definite": an assumption
-    the text makes for what follows (the next few pieces of math)."""
+def _assumed_nearby(doc: Document, fi: int, parser: object, words: tuple[str, ...]) -> tuple[str, ...]:
+    """"For symmetric $A$ this becomes …", "$Q$ is positive definite", "identities for
+    scalar $z$": an assumption the text makes for what follows (the next few pieces of
+    math)."""
+    _SYMMETRIC = words
     out: list[str] = []
     for k in range(max(0, fi - 3), fi):
         frag = doc.fragments[k]

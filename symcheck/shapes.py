@@ -62,6 +62,12 @@ class _UF:
             self.parent[ra] = rb
 
 
+# Greek letters notes use for scalars (rates, penalties, variances) and for vectors
+_SCALAR_GREEK = frozenset({"lambda", "eta", "alpha", "gamma", "epsilon", "varepsilon", "sigma", "tau", "rho",
+                           "kappa", "nu", "pi", "omega", "phi", "psi", "chi", "zeta", "iota", "ell"})
+_VECTOR_GREEK = frozenset({"beta", "theta", "mu", "xi", "delta"})
+
+
 def dim_of(node: object) -> Dim | None:
     node = unwrap(node)
     if isinstance(node, int):
@@ -180,6 +186,41 @@ class ShapeInference:
                     self.ctx.constant_dims[start] = (self.uf.find(r), self.uf.find(c))
             self.uf.parent = saved
 
+    def _candidate(self, node: object) -> str | None:
+        """A plain lower-case letter nothing has shaped or called a scalar: notes write
+        vectors that way (``W x``, ``x^T w``); the product it stands in can tell."""
+        node = unwrap(node)
+        if not isinstance(node, ir.Symbol) or node.sub or node.prime or node.accent or node.style:
+            return None
+        if not (node.base.isalpha() and node.base.islower()) or node.base in _SCALAR_GREEK \
+                or (len(node.base) > 1 and node.base not in _VECTOR_GREEK):
+            return None
+        k = names.key(node)
+        c = self.ctx
+        if k in self.shape or k in self.scalars or k in c.families or k in c.functions or k in c.abstract \
+                or k in c.size_symbols or k in c.doc_sizes or k in ("e", "i", "j", "k", "d", "t"):
+            return None
+        q = c.quantities.get(k)
+        if q is not None and (q.definition is not None or q.grid is not None or q.declared is not None):
+            return None
+        return k
+
+    def _vector_from_product(self, f: object, cur: Shape, nxt: object) -> Shape:
+        """``W x`` (x right of a matrix) and ``x^T A`` (x^T left of one) make x a column."""
+        transposed = isinstance(unwrap(f), ir.Transpose)
+        k = self._candidate(unwrap(f).arg if transposed else f)  # type: ignore[union-attr]
+        if k is None:
+            return None
+        if not transposed and isinstance(cur, tuple) and self.uf.find(cur[1]) != 1:
+            self.shape[k] = (cur[1], 1)
+            return self.shape[k]
+        if transposed and cur is None and nxt is not None:
+            s = self.of(nxt)
+            if isinstance(s, tuple) and self.uf.find(s[0]) != 1:
+                self.shape[k] = (s[0], 1)
+                return (1, s[0])
+        return None
+
     def _constant(self, node: ir.Symbol, kind: str) -> tuple[Dim, Dim]:
         """I, 1 and 0 have one size per occurrence: ``λI`` beside ``XᵀX`` is d×d, and
         the next ``I`` may be n×n.  A subscript (``I_n``, ``\\mathbf 1_K``) fixes it."""
@@ -277,9 +318,18 @@ class ShapeInference:
         if isinstance(node, (ir.Neg,)):
             return self.of(node.arg)
         if isinstance(node, ir.Add):
-            shapes = [self.of(t) for _, t in node.terms if not isinstance(t, ir.Ellipsis)]
+            terms = [t for _, t in node.terms if not isinstance(t, ir.Ellipsis)]
+            shapes = [self.of(t) for t in terms]
             if any(s is PENDING for s in shapes):
                 return PENDING
+            vec = next((sh for sh in shapes if sh is not None and 1 in (self.uf.find(sh[0]), self.uf.find(sh[1]))
+                        and sh != (1, 1)), None)
+            if vec is not None:  # W x + b: the b added to a vector is a vector like it
+                for t in terms:
+                    k = self._candidate(t)
+                    if k is not None:
+                        self.shape[k] = vec
+                shapes = [self.of(t) for t in terms]
             mats = [s for s in shapes if s is not None]
             for s in mats[1:]:
                 self.uf.union(mats[0][0], s[0])
@@ -287,10 +337,13 @@ class ShapeInference:
             return mats[0] if mats else None
         if isinstance(node, ir.Mul):
             cur: Shape = None
-            for op, f in zip(("juxt",) + node.ops, node.factors):
+            facs = list(node.factors)
+            for i, (op, f) in enumerate(zip(("juxt",) + node.ops, facs)):
                 s = self.of(f)
                 if s is PENDING:
                     return PENDING
+                if s is None and op in ("juxt", "cdot"):
+                    s = self._vector_from_product(f, cur, facs[i + 1] if i + 1 < len(facs) else None)
                 if s is None:
                     continue
                 if cur is None:
