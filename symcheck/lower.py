@@ -634,7 +634,11 @@ class Lowerer:
                 out = out * inv
             return out
         if isinstance(e, sp.Integer) and int(e) >= 0 and r == c:
-            return b ** int(e)  # type: ignore[operator]
+            # plain products: Matrix.__pow__ looks for a Jordan form on symbolic entries
+            out = sp.eye(r)
+            for _ in range(int(e)):
+                out = out * b
+            return out
         if e == 2:
             self.notes.add("read the square of a non-square matrix entry by entry")
             return b.applyfunc(lambda x: x ** 2)  # type: ignore[union-attr]
