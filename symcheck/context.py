@@ -77,6 +77,9 @@ class Context:
     layout: str = "denominator"  # "numerator" when the document says its dC/dW is transposed
     # sizes of each occurrence of I, 1, 0 (by source offset), filled by shapes.py
     constant_dims: dict[int, tuple[object, object]] = field(default_factory=dict)
+    # x_i used as vectors (x_i^T w): length, and the matrix whose rows they are (X), if any
+    family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
+    collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes

@@ -275,7 +275,22 @@ class Lowerer:
             if pos is None:
                 raise LowerError("index", f"{names.entry_name(key, idx)} is not named in the document", span)
             return self.qval(f.names_entries_of)[pos]  # type: ignore[index]
+        if key in self.ctx.family_vectors and len(idx) == 1:
+            return self.family_vector(key, idx[0], span)
         return leaf(names.entry_name(key, idx))
+
+    def family_vector(self, key: str, i: int, span: Span) -> Value:
+        """x_i as a vector: row i of X (transposed) when X has rows x_i^T, else its own."""
+        dim, link = self.ctx.family_vectors[key]
+        if link is not None:
+            m = self.qval(link)
+            if is_matrix(m) and 1 <= i <= m.shape[0]:  # type: ignore[union-attr]
+                if (key, link) not in self.ctx.__dict__.setdefault("family_notes", set()):
+                    self.ctx.__dict__["family_notes"].add((key, link))
+                self.notes.add(f"read {names.display(key)}_i as row i of {names.display(link)}, transposed")
+                return m[i - 1, :].T  # type: ignore[index,union-attr]
+        n = self.dim(dim)
+        return sp.Matrix(n, 1, lambda r, c: leaf(names.entry_name(key, (i, r + 1))))
 
     # -- expressions --------------------------------------------------------
     def lower(self, node: object) -> Value:
@@ -326,6 +341,10 @@ class Lowerer:
                     return self.child().lower(fd.body)
                 raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
                                  "without its argument", s.span)
+            if k in c.collected:
+                n = self.dim(c.collected[k])
+                self.notes.add(f"read {names.display(k)} as the vector of the {names.display(k)}_i")
+                return sp.Matrix(n, 1, [as_scalar(self.family(k, (i + 1,), s.span)) for i in range(n)])
             if k in c.families and c.families[k].body is None:
                 target = self._family_matrix(k)
                 if target is not None:

@@ -104,6 +104,8 @@ class ShapeInference:
         self.shape: dict[str, tuple[Dim, Dim]] = {}
         self.scalars = _scalar_usage(ctx)
         self.constants: dict[int, tuple[Dim, Dim]] = {}  # each I, 1, 0 by source offset
+        self.family_vec: dict[str, Dim] = {}  # x_i that are vectors: their length
+        self.collected: dict[str, Dim] = {}  # p used bare beside vectors, where p_i = … is defined
 
     def run(self) -> None:
         c = self.ctx
@@ -137,6 +139,13 @@ class ShapeInference:
         self._leaves_from_claims()
         for start, (r, cc) in sorted(self.constants.items()):
             c.constant_dims.setdefault(start, (self.uf.find(r), self.uf.find(cc)))
+        for k, n in sorted(self.collected.items()):
+            c.collected[k] = self.uf.find(n)
+        for k, n in sorted(self.family_vec.items()):
+            # the samples x_i of a data matrix X are its rows (X has rows x_i^T)
+            cap = k[:1].upper() + k[1:]
+            link = cap if cap in self.shape and self.uf.find(self.shape[cap][1]) == self.uf.find(n) else None
+            c.family_vectors[k] = (self.uf.find(n), link)
         for k, (r, cc) in self.shape.items():
             c.shapes[k] = (self.uf.find(r), self.uf.find(cc))
         for r, cc in c.shapes.values():
@@ -205,10 +214,48 @@ class ShapeInference:
             return None
         return k
 
+    def _collected(self, node: object) -> bool:
+        """A bare p where the document defines p_i = …: the vector of the p_i."""
+        node = unwrap(node)
+        if not isinstance(node, ir.Symbol) or node.sub or node.prime:
+            return False
+        k = names.key(node)
+        f = self.ctx.families.get(k)
+        return f is not None and f.body is not None and len(f.params) == 1 and k not in self.shape \
+            and k not in self.ctx.quantities
+
+    def _family_candidate(self, node: object) -> str | None:
+        """x_i (one index letter) whose name nothing shapes or defines entry by entry."""
+        node = unwrap(node)
+        if not isinstance(node, ir.Symbol) or not node.sub or len(node.sub) != 1 or node.prime \
+                or node.accent or node.label is not None:
+            return None
+        i = node.sub[0]
+        if not (isinstance(i, ir.Symbol) and not i.sub and len(i.base) == 1 and i.base.islower()):
+            return None
+        if not (node.base.isalpha() and node.base.islower() and len(node.base) == 1):
+            return None
+        k = names.key(node)
+        f = self.ctx.families.get(k)
+        if k in self.shape or k in self.ctx.quantities or k in self.ctx.functions or \
+                (f is not None and (f.body is not None or f.names_entries_of is not None)):
+            return None
+        return k
+
     def _vector_from_product(self, f: object, cur: Shape, nxt: object) -> Shape:
         """``W x`` (x right of a matrix) and ``x^T A`` (x^T left of one) make x a column."""
         transposed = isinstance(unwrap(f), ir.Transpose)
-        k = self._candidate(unwrap(f).arg if transposed else f)  # type: ignore[union-attr]
+        inner = unwrap(f).arg if transposed else f  # type: ignore[union-attr]
+        fk = self._family_candidate(inner)
+        if fk is not None:  # x_i^T w: the x_i are vectors as long as w
+            other = self.of(nxt) if transposed and cur is None and nxt is not None else cur
+            if isinstance(other, tuple):
+                n = other[0] if transposed else other[1]
+                if self.uf.find(n) != 1:
+                    self.family_vec[fk] = n
+                    return (1, n) if transposed else (n, 1)
+            return None
+        k = self._candidate(inner)
         if k is None:
             return None
         if not transposed and isinstance(cur, tuple) and self.uf.find(cur[1]) != 1:
@@ -287,6 +334,10 @@ class ShapeInference:
         c = self.ctx
         if isinstance(node, ir.Symbol) and c.constant(node) is not None:
             return self._constant(node, c.constant(node))
+        if isinstance(node, ir.Symbol) and not node.sub and names.key(node) in self.collected:
+            return (self.collected[names.key(node)], 1)
+        if isinstance(node, ir.Symbol) and node.sub and len(node.sub) == 1 and names.key(node) in self.family_vec:
+            return (self.family_vec[names.key(node)], 1)
         if isinstance(node, ir.Symbol):
             if node.sub and names.key(node) in self.shape and \
                     (names.key_with_sub(node) not in self.shape):
@@ -329,6 +380,8 @@ class ShapeInference:
                     k = self._candidate(t)
                     if k is not None:
                         self.shape[k] = vec
+                    elif self._collected(t) and self.uf.find(vec[1]) == 1:
+                        self.collected[names.key(unwrap(t))] = vec[0]  # p - y: the p_i collected in p
                 shapes = [self.of(t) for t in terms]
             mats = [s for s in shapes if s is not None]
             for s in mats[1:]:
