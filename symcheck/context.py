@@ -80,6 +80,8 @@ class Context:
     # x_i used as vectors (x_i^T w): length, and the matrix whose rows they are (X), if any
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
+    simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
+    late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
@@ -120,6 +122,8 @@ def _numeric(node: object) -> bool:
         return _numeric(node.arg)
     if isinstance(node, ir.Paren):
         return all(_numeric(i) for i in node.items)
+    if isinstance(node, ir.Frac):  # 1/3 written as a fraction of plain numbers
+        return _numeric(node.num) and _numeric(node.den)
     return False
 
 

@@ -243,6 +243,7 @@ class Decider:
             low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
                           cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st))
             low.position = st.relation.span.start
+            low.stmt_position = st.relation.span.start
             low.deadline = deadline
             low.symmetric = frozenset(getattr(st, "symmetric", ()))
             low.scalars = frozenset(st.scalars)

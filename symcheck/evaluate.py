@@ -201,6 +201,7 @@ def bind(ctx: Context, sizes: dict[str, int], given: list[tuple[ir.Symbol, objec
     name outside them is unknown.  Later values replace earlier ones."""
     out: dict[sp.Symbol, sp.Rational] = {}
     low = Lowerer(ctx, dict(sizes))
+    low.use_simplex = False  # given values are given entry by entry
     for sym, v, flat in given:
         if size_key(ctx, sym) is not None:
             continue
@@ -258,8 +259,10 @@ def lowerer(ctx: Context, sizes: dict[str, int], st: Statement | None) -> Lowere
         low = Lowerer(ctx, dict(sizes), cost_args=costs.arguments(ctx, st),
                       locals_=Decider(ctx, SECONDS).locals(st))
         low.position = st.relation.span.start
+        low.stmt_position = st.relation.span.start
         low.symmetric = frozenset(st.symmetric)
     low.deadline = time.monotonic() + SECONDS
+    low.use_simplex = False  # at given values every entry has its own value
     return low
 
 

@@ -81,20 +81,31 @@ class WorkedExamples:
             triples.append((sym, as_scalar(Lowerer(self.ctx, dict(self.ctx.doc_sizes)).lower(e.relation.rhs)),
                             False))
             origin.append(e)
-        # sizes come from the values of inputs; a computed quantity's value is a claim
-        sizes = ev.sizes_from(self.ctx, [t for t in triples if not self.computed(t[0])])
-        if ev.missing_sizes(self.ctx, sizes):
-            return None
+        # sizes come from the values of inputs; a computed quantity's value is a claim,
+        # unless the example starts from it ("Let z = (2, -1)^T")
+        starts = {id(e) for e in origin if self.given(e)}
+        sizes = ev.sizes_from(self.ctx, [t for t, e in zip(triples, origin)
+                                         if not self.computed(t[0]) or id(e) in starts])
+        for k in ev.missing_sizes(self.ctx, sizes):
+            # a size the example leaves open: anything that depends on it has no value
+            # at the example's point (Missing), so no verdict can come from it
+            sizes[k] = 3
         inputs, used = [], []
+        frozen: dict[str, object] = {}
         for t, e in zip(triples, origin):
             try:
                 ev.bind(self.ctx, sizes, [t])
                 inputs.append(t)
                 used.append(e)
             except ev.BindError:
+                if id(e) in starts and e.index < st.index:
+                    frozen[ev.quantity_key(self.ctx, t[0])] = t[1]
+                    used.append(e)
                 continue  # a computed quantity (r = [0; -1]): a claim of the example, not a value
         point = ev.bind(self.ctx, sizes, inputs)
         low = ev.lowerer(self.ctx, sizes, st)
+        if frozen:
+            low.frozen = frozen
         rel = st.relation
         lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
         numeric = [not getattr(v, "free_symbols", set()) for v in (lhs, rhs)]
@@ -126,6 +137,13 @@ class WorkedExamples:
             return Outcome("SC101", f"refuted at the worked example's values ({where}): {why}", ("shape check",))
         return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
                        self.pairs(point))
+
+    def given(self, e: Statement) -> bool:
+        """A value the sentence posits ("Let z = …", "With z = …", "Take …") rather than
+        one it reports ("we get z = …", "then z = …")."""
+        before = self.text[max(0, e.relation.span.start - 48):e.relation.span.start].lower()
+        clause = re.split(r"[.:;]\s|\bthen\b|\bget\b|\bgives\b|\bhence\b|\bso\b", before)[-1]
+        return bool(re.search(r"\b(let|with|take|given|suppose|assume|set|for)\b", clause))
 
     def computed(self, sym: ir.Symbol) -> bool:
         q = self.ctx.quantities.get(ev.quantity_key(self.ctx, sym))

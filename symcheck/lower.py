@@ -135,6 +135,8 @@ class Lowerer:
         self.deadline: float | None = None  # monotonic time after which lowering gives up
         self.symmetric: frozenset[str] = frozenset()  # matrices the text assumes symmetric here
         self.scalars: frozenset[str] = frozenset()  # names the text says are scalars here
+        self.stmt_position = 1 << 62  # where the relation being decided stands
+        self.use_simplex = True  # one-hot vectors sampled with entries summing to one (off: values given)
         self.family_only: str | None = None
 
     def child(self, **kw: object) -> "Lowerer":
@@ -150,7 +152,15 @@ class Lowerer:
         low.deadline = self.deadline
         low.symmetric = self.symmetric
         low.scalars = self.scalars
+        low.stmt_position = self.stmt_position
+        low.use_simplex = self.use_simplex
         return low
+
+    def late_inputs(self) -> tuple[str, ...]:
+        """Inputs a later section goes on to define (z ∈ R^K first, z = W h + b in the
+        next section): before that section they are still inputs."""
+        late = self.ctx.late_definitions
+        return tuple(sorted(k for k, start in late.items() if self.stmt_position < start)) if late else ()
 
     # -- sizes and indices -------------------------------------------------
     def dim(self, d: object) -> int:
@@ -188,7 +198,8 @@ class Lowerer:
         if key in self.frozen:
             return self.frozen[key]
         cacheable = not self.frozen and not self.generic
-        ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())), self.symmetric)
+        ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())), self.symmetric,
+              self.late_inputs(), self.use_simplex)
         cache = self.ctx.__dict__.setdefault("value_cache", {})
         if cacheable and ck in cache:
             return cache[ck]
@@ -203,7 +214,7 @@ class Lowerer:
             low = self.child(position=None)
             low.family_only = key if q.self_named else None
             v = low.grid(q.grid)
-        elif q is not None and q.definition is not None:
+        elif q is not None and q.definition is not None and key not in self.late_inputs():
             v = self.child(position=None).lower(q.definition)
             if q.transposed_def:
                 v = v.T if is_matrix(v) else v  # type: ignore[union-attr]
@@ -217,7 +228,12 @@ class Lowerer:
             if key in self.symmetric and r == c:
                 # "for symmetric A": one variable per unordered pair of indices
                 return sp.Matrix(r, c, lambda i, j: leaf(names.entry_name(key, (min(i, j) + 1, max(i, j) + 1))))
-            if c == 1:
+            if c == 1 and key in self.ctx.simplex and r > 1 and self.use_simplex:
+                # one-hot / probability vector: the last entry is one minus the others
+                head = [leaf(names.entry_name(key, (i + 1,))) for i in range(r - 1)]
+                self.notes.add(f"entries of {names.display(key)} sum to one, as the text says")
+                v = sp.Matrix(r, 1, head + [1 - sp.Add(*head)])
+            elif c == 1:
                 v = sp.Matrix(r, 1, lambda i, j: leaf(names.entry_name(key, (i + 1,))))
             elif r == 1:
                 v = sp.Matrix(1, c, lambda i, j: leaf(names.entry_name(key, (j + 1,))))
@@ -825,7 +841,7 @@ class Lowerer:
             return derivative.lower_derivative(self, n)
         key = (id(n), tuple(sorted(self.sizes.items())), tuple(sorted(self.indices.items())),
                tuple(sorted((k, str(v)) for k, v in self.generic.items())), self.locals,
-               tuple(sorted(self.cost_args.items())), self.position >= n.span.start)
+               tuple(sorted(self.cost_args.items())), self.position >= n.span.start, self.late_inputs())
         cache = self.ctx.__dict__.setdefault("deriv_cache", {})
         hit = cache.get(key)
         if hit is not None and hit[0] is n:

@@ -195,6 +195,34 @@ def hint_text(f: ir.ParseFailure) -> str:
     return f.hint
 
 
+_SIMPLEX = ("one-hot", "one hot", "probability vector", "sums to one", "sum to one")
+
+
+def simplex_vectors(doc: Document, ctx: context.Context) -> None:
+    """"a one-hot target $y$", "$y$ is one-hot", "$q$ is a probability vector": its
+    entries sum to one, and the engine samples it that way (soft labels included,
+    so what holds for them holds for every one-hot vector)."""
+    from symcheck.latex import parser
+
+    frags = doc.fragments
+    for k, frag in enumerate(frags):
+        if frag.display:
+            continue
+        before = frag.prose_before.text.lower()[-32:]
+        after = (frags[k + 1].prose_before.text if k + 1 < len(frags) else
+                 (doc.prose_after.text if doc.prose_after else "")).lower().strip()[:40]
+        if not (any(w in before for w in _SIMPLEX) or
+                (after.startswith(("is ", "are ", "be ")) and any(w in after[:28] for w in _SIMPLEX))):
+            continue
+        node = parser.parse_expr(frag.text)
+        if isinstance(node, ir.Chain) and node.relations:
+            node = node.relations[0].lhs
+        elif isinstance(node, ir.Relation):
+            node = node.lhs
+        if isinstance(node, ir.Symbol) and not node.sub:
+            ctx.simplex.add(names.key(node))
+
+
 def prose_declarations(doc: Document, builder: context.Builder) -> None:
     """"$W$ is an $m\\times n$ matrix", "an $s$-dimensional vector $\\mathbf x$"."""
     from symcheck.latex import parser
@@ -225,8 +253,29 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
     builder = read_chains(doc, diags, path)
     prose_declarations(doc, builder)
     ctx = builder.finish()
+    _late_definitions(ctx, doc)
+    simplex_vectors(doc, ctx)
     shapes.infer(ctx)
     return ctx
+
+
+def _late_definitions(ctx: context.Context, doc: Document) -> None:
+    """An input declared in one section (``z ∈ R^K``) and defined in a later one
+    (``z = W h + b``): the definition holds from its section on, not before."""
+    from symcheck.examples import section_starts
+    starts = section_starts(doc)
+
+    def section(off: int) -> int:
+        return sum(1 for s in starts if s <= off)
+
+    first: dict[tuple[str, str], int] = {}
+    for st in ctx.statements:
+        if st.role in ("declaration", "definition") and st.defines:
+            first.setdefault((st.role, st.defines), st.relation.span.start)
+    for (role, k), at in sorted(first.items()):
+        declared = first.get(("declaration", k))
+        if role == "definition" and declared is not None and section(declared) < section(at):
+            ctx.late_definitions[k] = starts[section(at) - 1]
 
 
 def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> FileResult:
