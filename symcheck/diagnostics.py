@@ -27,7 +27,7 @@ _RULES = [
     Rule("SC101", "shape-mismatch", "error", "The sides have different shapes, or an operation joins incompatible shapes."),
     Rule("SC102", "number-mismatch", "error", "A number written in the document is wrong to the precision it is stated."),
     Rule("SC103", "misnamed-function", "error", "A definition contradicts the known function its name denotes."),
-    Rule("SC104", "bad-reference", "warning", "A cross-reference points at equations that do not say what the text needs."),
+    Rule("SC104", "bad-reference", "error", "A cross-reference points at equations that do not exist or do not say what the text needs."),
     Rule("SC105", "missing-hypothesis", "warning", "An argument needs a hypothesis the document does not state."),
     Rule("SC110", "lost-prime", "error", "A derivative claim is written without its derivative mark."),
     Rule("SC200", "undecided-parse", "warning", "The relation could not be read; nothing was decided."),
