@@ -266,7 +266,7 @@ def cross_references(doc: Document, ctx: context.Context, verdicts: dict[int, st
     from symcheck import xrefs
 
     try:
-        return xrefs.check(doc, ctx, verdicts, path, options.timeout)
+        return xrefs.check(doc, ctx, verdicts, path, options.timeout, options.fixes)
     except Exception as e:  # the stage is extra: its failure is reported, the verdicts stand
         return [Diagnostic("SC900", f"internal error in cross-reference checking: {type(e).__name__}",
                            Span(0, 0), path)]

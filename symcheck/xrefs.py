@@ -56,6 +56,7 @@ _HOLD_AFTER = re.compile(r"\W*(?:(?:is|are|be|were)\s+)?(?:satisfied|solved|(?:r
 _ZERO_BEFORE = re.compile(r"\b(?:setting|set|equating)(?:\s+the)?(?:\s+equations?|\s+eqs?\.)?\s*$")
 _HOLD_BEFORE = re.compile(r"\b(?:solving|solve|satisfy|satisfies|satisfying|solutions?\s+of)"
                           r"(?:\s+the)?(?:\s+equations?|\s+eqs?\.)?\s*$")
+_POINTS_AT = re.compile(r"\b(?:as|in|from|by|see|using|into|inserting|substituting|combining|cf\.)\s*$")
 _FORM_AFTER = re.compile(r"\W*(?:then\s+)?(?:(?:can|may|could)\s+(?:then\s+)?be\s+|is\s+|are\s+)?"
                          r"(?:(?:re)?written\s+as|takes?\s+the\s+form|becomes?\b|(?:is|are)\s+equivalent\s+to)")
 
@@ -87,6 +88,7 @@ class Reference:
     before: str  # the sentence before the reference, lower case
     after: str  # the sentence after it
     displays: tuple[int, ...]  # display fragments the sentence runs into
+    bare: bool = False  # only "(n)": no "equation", "Eq.", \\eqref before it
 
     def targets(self) -> list[str]:
         out = [self.keys[0]]
@@ -199,7 +201,7 @@ def references(doc: Document) -> list[Reference]:
             out.append(Reference(run.span(a, b), s[a:b], tuple(k for _, _, k, _ in grp),
                                  tuple((p - a, p - a + len(k)) for _, _, k, p in grp), tuple(jn),
                                  " ".join(s[s0:a].lower().split()), " ".join(s[b:s1].lower().split()),
-                                 displays))
+                                 displays, s[a] == "("))
     return out
 
 
@@ -223,10 +225,10 @@ def _condition_reason(t: Target, verdicts: dict[int, str]) -> str | None:
         if st.role == "condition" or (sides and any(_is_zero(x) or isinstance(x, ir.Deriv) for x in sides)):
             return None
         if st.role in _DEFINING and st.defines:
-            reasons.append(f"({t.tag}) defines {names.display(st.defines)}")
+            reasons.append(f"{_shown(t.tag)} defines {names.display(st.defines)}")
         elif st.role == "claim" and verdicts.get(st.index) in ("SC001", "SC002"):
             how = "proved" if verdicts[st.index] == "SC001" else "verified"
-            reasons.append(f"({t.tag}) holds identically ({how} above)")
+            reasons.append(f"{_shown(t.tag)} holds identically ({how} above)")
         else:
             return None
     return reasons[0] if reasons else None
@@ -249,8 +251,10 @@ def _zero_form(t: Target, sets_zero: bool) -> object | None:
 
 
 class Checker:
-    def __init__(self, doc: Document, ctx: Context, verdicts: dict[int, str], timeout: float) -> None:
+    def __init__(self, doc: Document, ctx: Context, verdicts: dict[int, str], timeout: float,
+                 search_fixes: bool = True) -> None:
         self.doc, self.ctx, self.verdicts = doc, ctx, verdicts
+        self.search_fixes = search_fixes
         self.targets = _row_targets(doc, ctx)
         self.decider = Decider(ctx, timeout)
         self.quick = Decider(ctx, min(timeout, 1.0), quick=True)
@@ -316,6 +320,8 @@ class Checker:
         keys = ref.targets()
         missing = [k for k in keys if k not in self.targets]
         if missing:
+            if ref.bare and not _POINTS_AT.search(ref.before):
+                return []  # "(0) is the input layer": a number in parentheses, not said to be an equation
             return self.dangling(ref, missing, path)
         sets_zero = bool(_ZERO_AFTER.match(ref.after) or _ZERO_BEFORE.search(ref.before))
         wants_condition = sets_zero or bool(_HOLD_AFTER.match(ref.after) or _HOLD_BEFORE.search(ref.before))
@@ -335,18 +341,18 @@ class Checker:
             if verdict != "differs":
                 continue
             if f.expr is not None:
-                problems.append(f"neither side of ({t.tag}) nor their difference is the expression {_name(f)}")
+                problems.append(f"neither side of {_shown(t.tag)} nor their difference is the expression {_name(f)}")
                 evidence.append("each side, and their difference, refuted against the expression by the engine")
             else:
-                problems.append(f"({t.tag}) is not the same condition as {_name(f)}")
-                evidence.append(f"with the document's definitions substituted, ({t.tag}) holds and {_name(f)} "
+                problems.append(f"{_shown(t.tag)} is not the same condition as {_name(f)}")
+                evidence.append(f"with the document's definitions substituted, {_shown(t.tag)} holds and {_name(f)} "
                                 "fails at the counterexample (exact arithmetic), or the other way round")
             counterexample = counterexample or point
         if not problems:
             return []
         need = "conditions (equations that can fail, or gradients set to zero)" if not forms else \
             "the equations that take the form of the display" + ("s" if len(forms) > 1 else "") + " after it"
-        fixes = self.fixes(ref, keys, wants_condition, forms, sets_zero)
+        fixes = self.fixes(ref, keys, wants_condition, forms, sets_zero) if self.search_fixes else ()
         return [Diagnostic("SC104", f"bad reference: {_one_line(ref.text)} should point at {need}, but "
                                     + "; ".join(problems), ref.span, path, evidence=tuple(dict.fromkeys(evidence)),
                            counterexample=counterexample, fixes=fixes)]
@@ -366,7 +372,7 @@ class Checker:
     def dangling(self, ref: Reference, missing: list[str], path: str) -> list[Diagnostic]:
         numeric = sorted((k for k in self.targets if k.isdigit()), key=int)
         have = f"; the document's equations are numbered ({numeric[0]}) to ({numeric[-1]})" if numeric else ""
-        shown = ", ".join(f"({k})" if k[:1].isdigit() else f"'{k}'" for k in missing)
+        shown = ", ".join(_shown(k) for k in missing)
         return [Diagnostic("SC104", f"bad reference: {shown} {'is' if len(missing) == 1 else 'are'} not "
                                     f"the label of any equation{have}", ref.span, path)]
 
@@ -412,12 +418,17 @@ def _endpoints(ref: Reference, window: list[str]) -> list[str]:
     return out
 
 
+def _shown(key: str) -> str:
+    """(3) for a number, 'eq:grad' for a label."""
+    return f"({key})" if key[:1].isdigit() else f"'{key}'"
+
+
 def _one_line(s: str) -> str:
     return " ".join(s.split())
 
 
 def _name(t: Target) -> str:
-    return f"({t.tag})" if t.tag else "that follows"
+    return _shown(t.tag) if t.tag else "that follows"
 
 
 def _states_condition(t: Target) -> bool:
@@ -471,12 +482,13 @@ def _separate(ea: list[sp.Expr], eb: list[sp.Expr], seed: int) -> tuple[tuple[st
     return None
 
 
-def check(doc: Document, ctx: Context, verdicts: dict[int, str], path: str, timeout: float) -> list[Diagnostic]:
+def check(doc: Document, ctx: Context, verdicts: dict[int, str], path: str, timeout: float,
+          fixes: bool = True) -> list[Diagnostic]:
     """SC104 for every reference whose target is missing or, as the engine decides, wrong."""
     refs = references(doc)
     if not refs:
         return []
-    chk = Checker(doc, ctx, verdicts, timeout)
+    chk = Checker(doc, ctx, verdicts, timeout, fixes)
     # numbers are checked only where the document writes them all (no auto-numbered environments)
     numbers_known = any(k[:1].isdigit() for k in chk.targets) and not _numbering_unknown(doc)
     labels = set(re.findall(r"\\label\s*\{\s*([^{}]*?)\s*\}", doc.text)) | set(chk.targets)
