@@ -47,6 +47,7 @@ _ITEM = re.compile(
     r"\\eqref\s*\{([^{}]+)\}|\\ref\s*\{([^{}]+)\}|:eq:`([^`]+)`"
     r"|\b(?:[Ee]q(?:uation)?s?\.?)[ \t\n]*(?:\(\s*(\d{1,3}[a-z]?)\s*\)|(\d{1,3}[a-z]?)\b)"
     r"|\(\s*(\d{1,3}[a-z]?)\s*\)")
+_CODE = re.compile(r"```.*?```|:eq:`[^`]*`|`[^`\n]*`", re.S)
 _RANGE_GAP = re.compile(r"\s*(?:-{1,3}|–|—|to|through|until)\s*")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z#*])|\n[ \t]*\n")
@@ -102,23 +103,24 @@ class Reference:
 
 
 # -- reading the document ----------------------------------------------------
-def _row_targets(doc: Document, ctx: Context) -> dict[str, Target]:
+def _target(ctx: Context, fi: int, row: Row, tag: str) -> Target:
+    """The statements read from ``row``, or its expression when it states no relation."""
     from symcheck.latex import parser
 
+    span = row.text.span()
+    sts = tuple(s for s in ctx.statements if s.fragment == fi and s.row_span is not None
+                and span.start <= s.row_span.start < max(span.end, span.start + 1))
+    res = parser.parse_row(row.text) if not sts else None
+    expr = res.items[0] if isinstance(res, ir.Chain) and len(res.items) == 1 and not res.ops else None
+    return Target(tag, fi, sts, expr)
+
+
+def _row_targets(doc: Document, ctx: Context) -> dict[str, Target]:
     out: dict[str, Target] = {}
     for fi, frag in enumerate(doc.fragments):
         for row in frag.rows:
-            if not row.tag or row.tag in out:
-                continue
-            span = row.text.span()
-            sts = tuple(s for s in ctx.statements if s.fragment == fi and s.row_span is not None
-                        and span.start <= s.row_span.start < max(span.end, span.start + 1))
-            expr = None
-            if not sts:
-                res = parser.parse_row(row.text)
-                if isinstance(res, ir.Chain) and len(res.items) == 1 and not res.ops:
-                    expr = res.items[0]
-            out[row.tag] = Target(row.tag, fi, sts, expr)
+            if row.tag and row.tag not in out:
+                out[row.tag] = _target(ctx, fi, row, row.tag)
     return out
 
 
@@ -168,10 +170,12 @@ def references(doc: Document) -> list[Reference]:
     out = []
     for run, prose, nxt in _runs(doc):
         s = run.text
+        code = [c.span() for c in _CODE.finditer(s) if not c.group(0).startswith(":eq:")]
         items = []
         for m in _ITEM.finditer(s):
-            if not any(a <= m.start() and m.end() <= b for a, b in prose):
-                continue  # "(1)" inside math
+            if not any(a <= m.start() and m.end() <= b for a, b in prose) or \
+                    any(a <= m.start() < b for a, b in code):
+                continue  # "(1)" inside math or code
             g = next(k for k in range(1, 7) if m.group(k) is not None)
             if g == 6 and m.start() and (s[m.start() - 1].isalnum() or s[m.start() - 1] in "_^)"):
                 continue  # f(1)
@@ -215,15 +219,19 @@ def _sides(st: Statement) -> tuple[object, object] | None:
     return (rel.lhs, rel.rhs) if rel.op in ("=", ":=") else None
 
 
+def _states_condition(t: Target) -> bool:
+    """An expression, a condition, an equation with a zero side, or a gradient (to be set to zero)."""
+    return t.expr is not None or any(
+        st.role == "condition" or any(_is_zero(x) or isinstance(x, ir.Deriv) for x in (_sides(st) or ()))
+        for st in t.statements)
+
+
 def _condition_reason(t: Target, verdicts: dict[int, str]) -> str | None:
     """Why ``t`` states no condition, or None when it does (or when that cannot be told)."""
-    if t.expr is not None or not t.statements:
+    if not t.statements or _states_condition(t):
         return None
     reasons = []
     for st in t.statements:
-        sides = _sides(st)
-        if st.role == "condition" or (sides and any(_is_zero(x) or isinstance(x, ir.Deriv) for x in sides)):
-            return None
         if st.role in _DEFINING and st.defines:
             reasons.append(f"{_shown(t.tag)} defines {names.display(st.defines)}")
         elif st.role == "claim" and verdicts.get(st.index) in ("SC001", "SC002"):
@@ -231,7 +239,7 @@ def _condition_reason(t: Target, verdicts: dict[int, str]) -> str | None:
             reasons.append(f"{_shown(t.tag)} holds identically ({how} above)")
         else:
             return None
-    return reasons[0] if reasons else None
+    return reasons[0]
 
 
 def _zero_form(t: Target, sets_zero: bool) -> object | None:
@@ -365,7 +373,7 @@ class Checker:
             for n, row in enumerate(rows):
                 key = row.tag or f"#{fi}.{n}"
                 if key not in self.targets:
-                    self.targets[key] = _unlabelled(self, fi, row, key)
+                    self.targets[key] = _target(self.ctx, fi, row, "")
                 out.append(key)
         return out
 
@@ -378,8 +386,9 @@ class Checker:
 
     def fixes(self, ref: Reference, keys: list[str], wants_condition: bool, forms: list[Target],
               sets_zero: bool) -> tuple[Fix, ...]:
-        if not all(k.isdigit() for k in keys) or [int(k) for k in keys] != list(range(int(keys[0]), int(keys[0]) + len(keys))):
-            return ()
+        if not all(k.isdigit() for k in keys) or \
+                [int(k) for k in keys] != list(range(int(keys[0]), int(keys[0]) + len(keys))):
+            return ()  # only a run of consecutive numbers is shifted
         banned = {f.tag for f in forms} | {k for fi in ref.displays for k in
                                             (r.tag for r in self.doc.fragments[fi].rows) if k}
         first = int(keys[0])
@@ -393,9 +402,7 @@ class Checker:
             if tried > MAX_WINDOWS:
                 break
             cand = [self.targets[k] for k in window]
-            if wants_condition and any(_condition_reason(t, self.verdicts) for t in cand):
-                continue
-            if wants_condition and not forms and not all(_states_condition(t) for t in cand):
+            if wants_condition and not all(_states_condition(t) for t in cand):
                 continue
             if all(self.same_condition(t, f, sets_zero)[0] == "proved" for t, f in zip(cand, forms)):
                 text = ref.text
@@ -431,25 +438,8 @@ def _name(t: Target) -> str:
     return _shown(t.tag) if t.tag else "that follows"
 
 
-def _states_condition(t: Target) -> bool:
-    return t.expr is not None or any(
-        st.role == "condition" or any(_is_zero(x) or isinstance(x, ir.Deriv) for x in (_sides(st) or ()))
-        for st in t.statements)
-
-
-def _unlabelled(chk: Checker, fi: int, row: Row, key: str) -> Target:
-    from symcheck.latex import parser
-
-    span = row.text.span()
-    sts = tuple(s for s in chk.ctx.statements if s.fragment == fi and s.row_span is not None
-                and span.start <= s.row_span.start < max(span.end, span.start + 1))
-    res = parser.parse_row(row.text) if not sts else None
-    expr = res.items[0] if isinstance(res, ir.Chain) and len(res.items) == 1 and not res.ops else None
-    return Target("", fi, sts, expr)
-
-
 def _entries(v: object) -> list[sp.Expr]:
-    return [sp.sympify(x) for x in (list(v) if is_matrix(v) else [v])]  # type: ignore[call-overload]
+    return [sp.S(0) + x for x in (list(v) if is_matrix(v) else [v])]  # type: ignore[call-overload]
 
 
 def _separate(ea: list[sp.Expr], eb: list[sp.Expr], seed: int) -> tuple[tuple[str, str], ...] | None:
@@ -470,9 +460,9 @@ def _separate(ea: list[sp.Expr], eb: list[sp.Expr], seed: int) -> tuple[tuple[st
                 if not sols:
                     continue
                 sol = next(iter(sols))
-                free = sorted(set().union(*(sp.sympify(x).free_symbols for x in sol)), key=lambda s: s.name)
+                free = sorted(set().union(*(x.free_symbols for x in sol)), key=lambda s: s.name)
                 chosen = {p: sp.Rational(rng.choice([-2, -1, 1, 2, 3]), 1) for p in free}
-                point.update({s: sp.sympify(x).xreplace(chosen) for s, x in zip(unknowns, sol)})
+                point.update({s: x.xreplace(chosen) for s, x in zip(unknowns, sol)})
             if any(sp.expand(e.xreplace(point)) != 0 for e in holds):
                 continue
             bad = [e for e in fails if (v := sp.expand(e.xreplace(point))).is_Rational and v != 0]

@@ -130,6 +130,8 @@ def test_a_wrong_reference_fails_the_run() -> None:
     "Two cases (1) and (2) follow, and the item (a):\n\n$$y = 2 x$$\n\nas in (3).\n",
     # numbers in parentheses that name something else, in a document with tags
     MIN.replace("REF", "(2)") + "\nLayers carry an index in parentheses: (0) is the input layer, (4) the output.\n",
+    # references inside code
+    MIN.replace("REF", "(2)") + "\nSee `g(x) = 0 by (9)` and\n\n```\nsee (9)\n```\n",
     # "(1)" inside math, an enumeration at the start of a line
     MIN.replace("Setting REF to zero", "With $g(1) = 0$,\n(3) first, setting (2) to zero").replace("(x - 3)^2 \\tag{1}",
                                                                                               "(x - 3)^2 \\tag{1}"),
@@ -153,6 +155,30 @@ Setting (1) to zero, or \eqref{eq:df} to zero, gives the minimum; see also (5).
     assert sc104(doc, "notes.tex") == []
     found = sc104(doc.replace(r"\eqref{eq:df}", r"\eqref{eq:f}"), "notes.tex")
     assert len(found) == 1 and "defines f" in found[0][1]
+
+
+def test_rst_labels_and_eq_roles() -> None:
+    doc = """The cost is
+
+.. math::
+   :label: cost
+
+   f = (x - 3)^2
+
+and its derivative is
+
+.. math::
+   :label: grad
+
+   \\frac{d f}{d x} = 2 (x - 3)
+
+Setting :eq:`REF` to zero gives the minimum.
+"""
+    assert sc104(doc.replace("REF", "grad"), "notes.rst") == []
+    found = sc104(doc.replace("REF", "cost"), "notes.rst")
+    assert len(found) == 1 and "'cost' defines f" in found[0][1]
+    found = sc104(doc.replace("REF", "gard"), "notes.rst")
+    assert len(found) == 1 and "'gard' is not the label of any equation" in found[0][1]
 
 
 def test_references_are_read_with_their_ranges_and_lists() -> None:
