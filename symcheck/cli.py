@@ -230,8 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symcheck",
         description="Check the relations stated in lecture notes symbolically.",
-        epilog="exit codes: 0 nothing refuted; 1 something refuted or a wrong cross-reference (or undecided with --strict); "
-        "2 usage or I/O error",
+        epilog="exit codes: 0 nothing refuted; 1 something refuted or a wrong cross-reference "
+        "(or undecided with --strict); 2 usage or I/O error",
     )
     parser.add_argument("--version", action="version", version=f"symcheck {tool_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

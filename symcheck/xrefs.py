@@ -55,7 +55,8 @@ _ZERO_AFTER = re.compile(r"\W*(?:(?:is|are|be|were)\s+)?(?:(?:set|equated)\s+)?(
                          r"|=\s*0|zero\b|vanish|(?:reduces?|reduced)\s+to\s+the\s+conditions?)")
 _HOLD_AFTER = re.compile(r"\W*(?:(?:is|are|be|were)\s+)?(?:satisfied|solved|(?:remains?|left)\s+to\s+be\s+solved)")
 _ZERO_BEFORE = re.compile(r"\b(?:setting|set|equating)(?:\s+the)?(?:\s+equations?|\s+eqs?\.)?\s*$")
-_HOLD_BEFORE = re.compile(r"\b(?:solving|solve|satisfy|satisfies|satisfying|solutions?\s+of)"
+# not "x satisfies (5)": that is also true when (5) defines x
+_HOLD_BEFORE = re.compile(r"\b(?:solving|solve|solutions?\s+of)"
                           r"(?:\s+the)?(?:\s+equations?|\s+eqs?\.)?\s*$")
 _POINTS_AT = re.compile(r"\b(?:as|in|from|by|see|using|into|inserting|substituting|combining|cf\.)\s*$")
 _FORM_AFTER = re.compile(r"\W*(?:then\s+)?(?:(?:can|may|could)\s+(?:then\s+)?be\s+|is\s+|are\s+)?"
