@@ -5,7 +5,8 @@ This is the only module that prints.  Everything it shows comes from a renderer 
 
 Exit codes (documented in the README and pinned by tests):
   0  nothing refuted;
-  1  something refuted, an internal error (SC900), or with --strict something undecided;
+  1  something refuted, a wrong cross-reference (SC104), an internal error (SC900), or with
+     --strict something undecided;
   2  usage error, or a file that is missing, unreadable or not UTF-8.
 ``symcheck report`` exits 0 when every report was written (verdicts do not count:
 the report is the product), 1 when a PDF build failed, 2 on usage or I/O errors.
@@ -19,7 +20,7 @@ from typing import IO, Sequence
 
 from symcheck.diagnostics import RULES, Diagnostic
 from symcheck.output import FORMAT_NAMES, renderer, tool_version
-from symcheck.results import FileResult, verdict_of
+from symcheck.results import FAILING_FINDINGS, FileResult, verdict_of
 from symcheck.source import Span
 
 EXTENSIONS = (".md", ".markdown", ".tex", ".rst", ".txt")
@@ -131,7 +132,7 @@ def exit_code(results: Sequence[FileResult], strict: bool, io_error: bool) -> in
     for r in results:
         for d in r.diagnostics:
             v = verdict_of(d.code)
-            if v == "refuted" or d.code == "SC900" or (strict and v == "undecided"):
+            if v == "refuted" or d.code in FAILING_FINDINGS or (strict and v == "undecided"):
                 return EXIT_FAIL
     return EXIT_OK
 
@@ -280,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symcheck",
         description="Check the relations stated in lecture notes symbolically.",
-        epilog="exit codes: 0 nothing refuted; 1 something refuted (or undecided with --strict); "
-        "2 usage or I/O error",
+        epilog="exit codes: 0 nothing refuted; 1 something refuted or a wrong cross-reference "
+        "(or undecided with --strict); 2 usage or I/O error",
     )
     parser.add_argument("--version", action="version", version=f"symcheck {tool_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -27,7 +27,7 @@ _RULES = [
     Rule("SC101", "shape-mismatch", "error", "The sides have different shapes, or an operation joins incompatible shapes."),
     Rule("SC102", "number-mismatch", "error", "A number written in the document is wrong to the precision it is stated."),
     Rule("SC103", "misnamed-function", "error", "A definition contradicts the known function its name denotes."),
-    Rule("SC104", "bad-reference", "warning", "A cross-reference points at equations that do not say what the text needs."),
+    Rule("SC104", "bad-reference", "error", "A cross-reference points at equations that do not exist or do not say what the text needs."),
     Rule("SC105", "missing-hypothesis", "warning", "An argument needs a hypothesis the document does not state."),
     Rule("SC106", "implementation-mismatch", "error", "A reference implementation named in the front matter differs from the document's quantity at a random point."),
     Rule("SC107", "implementation-verified", "note", "A reference implementation agreed with the document's quantity at every random point tried (floating point, 1e-9 relative); evidence, not a proof."),

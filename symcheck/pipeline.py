@@ -291,7 +291,8 @@ def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> 
         for n in doc.notes:
             diags.append(Diagnostic(n.code, n.message, n.span, path))
         ctx = build_context(doc, diags, path)
-        decide_all(ctx, doc, diags, path, options)
+        verdicts = decide_all(ctx, doc, diags, path, options)
+        diags.extend(cross_references(doc, ctx, verdicts, path, options))
         from symcheck.proofs import proof_diagnostics  # front matter `proof: <name>`, registered proofs only
 
         diags.extend(proof_diagnostics(doc, path))
@@ -319,8 +320,22 @@ def _src(text: str, node: object) -> str:
     return " ".join(text[span.start:span.end].split())
 
 
+def cross_references(doc: Document, ctx: context.Context, verdicts: dict[int, str], path: str,
+                     options: CheckOptions) -> list[Diagnostic]:
+    """"equations (1) to (6)" must point at equations that say what the sentence needs (SC104)."""
+    from symcheck import xrefs
+
+    try:
+        return xrefs.check(doc, ctx, verdicts, path, options.timeout, options.fixes)
+    except Exception as e:  # the stage is extra: its failure is reported, the verdicts stand
+        return [Diagnostic("SC900", f"internal error in cross-reference checking: {type(e).__name__}",
+                           Span(0, 0), path)]
+
+
 def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], path: str,
-               options: CheckOptions) -> None:
+               options: CheckOptions) -> dict[int, str]:
+    """Decide every statement; returns each statement's verdict code by its index."""
+    verdicts: dict[int, str] = {}
     decider = Decider(ctx, options.timeout)
     text = doc.text
     # definitions of known names first: the rest of the document reads them by their name
@@ -341,6 +356,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             out, named_fixes = named
             diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence,
                                     counterexample=out.counterexample, fixes=named_fixes, **base))
+            verdicts[st.index] = out.code
             continue
         worked = examples.decide(st)  # a number computed in a worked example, at the example's values
         if worked is not None:
@@ -383,10 +399,12 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence + tuple(
             f"note: {n}" for n in out.notes if not n.startswith("garbled:")),
             counterexample=out.counterexample, fixes=fixes, **base))
+        verdicts[st.index] = out.code
         for n in out.notes:
             if n.startswith("garbled:"):
                 diags.append(Diagnostic("SC303", n.split(":", 1)[1].strip(), span, path))
     mentions(ctx, doc, diags, path)
+    return verdicts
 
 
 def lost_prime(decider: Decider, st: context.Statement, out: Outcome) -> Outcome:

@@ -14,6 +14,9 @@ from symcheck.diagnostics import Diagnostic
 VERDICT_CODES = {"SC000": "definition", "SC001": "proved", "SC002": "verified", "SC107": "verified"}
 REFUTED_PREFIX = "SC1"
 UNDECIDED_PREFIX = "SC2"
+# findings that are not verdicts on a relation but still fail a run: an internal error,
+# a wrong cross-reference (a reference is not a relation, so it is not counted as one)
+FAILING_FINDINGS = ("SC900", "SC104")
 
 
 def verdict_of(code: str) -> str | None:
