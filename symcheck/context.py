@@ -110,6 +110,10 @@ _CONDITION_CUES = ("condition", "solve", "satisf", "optimum", "optimal", "statio
                    "equal to zero", "vanish")
 
 
+_NAMED_CONDITIONS = ("normal equation", "first-order condition", "first order condition",
+                     "optimality condition", "stationarity condition", "the conditions")
+
+
 def _numeric(node: object) -> bool:
     """A plain number, or a matrix or tuple of plain numbers."""
     if isinstance(node, ir.Neg):
@@ -251,11 +255,15 @@ class Builder:
         if pos == 0 and sym0 is not None and _numeric(rhs) and self._used_before(sym0):
             # "for example, let x = 1": a worked example's value, not what x means everywhere
             return Statement(rel, "example", 0, defines=self.quantity_key(sym0))
+        prose = getattr(self, "prose", "").lower()
         if _is_zero(rel.rhs) or _is_zero(rel.lhs):
-            prose = getattr(self, "prose", "").lower()
             if any(cue in prose for cue in _CONDITION_CUES):
                 # "reduce to the conditions Σ d_i = 0": an equation to be solved, not an identity
                 return Statement(rel, "condition", 0)
+        elif any(cue in prose[-80:] for cue in _NAMED_CONDITIONS):
+            # "which gives the normal equations n a + b Σ x_i = Σ y_i": equations that hold
+            # at the optimum only, whatever their right side
+            return Statement(rel, "condition", 0)
         self._underbrace_shapes(rel)
         fam = _grid_family(rhs, set())
         sym, transposed = _lhs_symbol(lhs)

@@ -470,10 +470,12 @@ def _mentions_model(ctx: Context, node: object) -> bool:
 
 def _defined_anywhere(ctx: Context, key: str) -> bool:
     from symcheck import irutil
-    for q in ctx.quantities.values():
-        for d in (q.definition, q.grid):
-            if d is not None and any(isinstance(x, ir.Symbol) and names.key(x) == key for x in irutil.walk(d)):
-                return True
+    bodies = [d for q in ctx.quantities.values() for d in (q.definition, q.grid)]
+    bodies += [f.body for f in ctx.families.values()]  # r_i = y_i - c - m x_i uses c
+    bodies += [fd.body for fd in ctx.functions.values()]
+    for d in bodies:
+        if d is not None and any(isinstance(x, ir.Symbol) and names.key(x) == key for x in irutil.walk(d)):
+            return True
     return False
 
 
