@@ -84,6 +84,7 @@ def test_sizes(ctx: Context) -> list[dict[str, int]]:
 class Decider:
     def __init__(self, ctx: Context, timeout: float, quick: bool = False) -> None:
         self.sampled = False
+        self.unevaluated = 0
         self.ctx = ctx
         self.timeout = timeout
         self.quick = quick  # screening for repairs: one instance, few trials, no proof
@@ -231,6 +232,7 @@ class Decider:
     def _decide(self, st: Statement, deadline: float, notes: set[str]) -> Outcome:
         rel = st.relation
         self.sampled = False
+        self.unevaluated = 0
         insts, desc = self.instances(st)
         rng = random.Random(_seed(st))
         all_proved = True
@@ -297,6 +299,12 @@ class Decider:
                                notes=tuple(sorted(notes)))
         if all_proved and not self.sampled:
             return Outcome("SC001", f"proved {scope}", ("symbolic simplification",), notes=tuple(sorted(notes)))
+        if self.unevaluated:
+            # a trial that could not be evaluated (a step at its jump, a complex value) is
+            # no evidence of equality: without a proof there is no verdict
+            return Outcome("SC202", f"undecided: {self.unevaluated} random trial(s) could not be evaluated "
+                                    "(a value at a jump, outside a function's domain or complex) and no "
+                                    "symbolic proof was found", ("exact evaluation",), notes=tuple(sorted(notes)))
         bound = (f"{TRIALS} random trials at each of {len(insts)} instance(s), all equal (exact rational "
                  "arithmetic; 50- and 90-digit arithmetic where exp or log appear)")
         return Outcome("SC002", f"verified numerically {scope}: {bound}", (bound,), notes=tuple(sorted(notes)))
@@ -352,7 +360,10 @@ class Decider:
                 # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable
                 point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60)) for s in free}
             for k, d in enumerate(diffs):
-                if not _differs(_flat(lhs)[k], _flat(rhs)[k], d, point):
+                verdict = _differs(_flat(lhs)[k], _flat(rhs)[k], d, point)
+                if verdict is None:
+                    self.unevaluated += 1  # no verdict at this point: it cannot count as equal
+                if not verdict:
                     continue
                 if True:
                     used = sorted(numeric.free_symbols([d]), key=lambda s: s.name)
@@ -483,9 +494,10 @@ def _flat(v: object) -> list[object]:
     return list(v) if is_matrix(v) else [v]  # type: ignore[call-overload]
 
 
-def _differs(a: object, b: object, d: object, point: dict[sp.Symbol, sp.Rational]) -> bool:
+def _differs(a: object, b: object, d: object, point: dict[sp.Symbol, sp.Rational]) -> bool | None:
     """True when the sides certainly differ at ``point``: exactly, for rational values;
-    otherwise by a relative gap above 1e-25 at both 60 and 100 digits."""
+    otherwise by a relative gap above 1e-25 at both 60 and 100 digits.  False when they
+    agree there; None when they could not be evaluated (no evidence either way)."""
     from symcheck import numeric
     try:
         try:
@@ -497,17 +509,17 @@ def _differs(a: object, b: object, d: object, point: dict[sp.Symbol, sp.Rational
             x = numeric.evaluate(a, point, digits)
             y = numeric.evaluate(b, point, digits)
             if isinstance(x, mpmath.mpc) or isinstance(y, mpmath.mpc):
-                return False
+                return None
             with mpmath.workdps(digits):
                 gap = abs(x - y) / (1 + abs(x) + abs(y))
             if not gap > mpmath.mpf(10) ** -25:
                 return False
         return True
     except (ZeroDivisionError, TypeError, ValueError, OverflowError):
-        return False
+        return None
     except Exception as e:  # numeric.Unsupported and mpmath domain errors: no verdict from this point
         if type(e).__name__ in ("Unsupported", "ComplexResult"):
-            return False
+            return None
         raise
 
 

@@ -620,8 +620,15 @@ class Lowerer:
         if name in functions.VECTOR_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
             return functions.VECTOR_FUNCTIONS[name](args[0])  # type: ignore[arg-type,return-value]
         if name in ("max", "min") and len(args) >= 1:
-            flat = [a for a in args]
-            return (sp.Max if name == "max" else sp.Min)(*flat)
+            fn = sp.Max if name == "max" else sp.Min
+            mats = [as_scalar(a) for a in args if is_matrix(as_scalar(a))]
+            if mats:  # max(0, z) with a vector z: entry by entry
+                shp = mats[0].shape  # type: ignore[union-attr]
+                if any(m.shape != shp for m in mats):  # type: ignore[union-attr]
+                    raise LowerError("shape", "max or min of matrices of different shapes", n.span)
+                cols = [as_scalar(a) for a in args]
+                return sp.Matrix(shp[0], shp[1], lambda i, j: fn(*[a[i, j] if is_matrix(a) else a for a in cols]))
+            return fn(*args)
         kn = functions.lookup(name)
         if kn is None and names.key(n.func) in self.ctx.functions:
             return self.call(self.ctx.functions[names.key(n.func)], n.func, ir.Paren(n.args, "(", n.span))

@@ -113,10 +113,14 @@ def evaluate(expr: Any, point: dict[sp.Symbol, sp.Rational], digits: int) -> Any
         if isinstance(e, (sp.Max, sp.Min)):
             vals = [ev(a) for a in e.args]
             return max(vals) if isinstance(e, sp.Max) else min(vals)
+        if isinstance(e, (sp.Heaviside, sp.sign)):
+            x = ev(e.args[0])
+            if x == 0:
+                raise Unsupported("a step at its jump")
+            return mpmath.mpf(1 if x > 0 else (0 if isinstance(e, sp.Heaviside) else -1))
         if isinstance(e, sp.Piecewise):
             for val, cond in e.args:
-                c = cond.xreplace(point) if cond not in (sp.true, sp.false) else cond
-                if c == sp.true:
+                if truth(cond, ev):
                     return ev(val)
             raise Unsupported("piecewise")
         raise Unsupported(type(e).__name__)
@@ -162,6 +166,40 @@ def evaluate_exact(expr: Any, point: dict[sp.Symbol, sp.Rational]) -> Fraction:
             if b == 0 and k < 0:
                 raise ZeroDivisionError
             return b ** k
+        if isinstance(e, (sp.Max, sp.Min)):
+            vals = [ev(a) for a in e.args]
+            return max(vals) if isinstance(e, sp.Max) else min(vals)
+        if isinstance(e, sp.Abs):
+            return abs(ev(e.args[0]))
+        if isinstance(e, (sp.Heaviside, sp.sign)):
+            x = ev(e.args[0])
+            if x == 0:
+                raise Unsupported("a step at its jump")  # conventions differ there
+            return Fraction(1 if x > 0 else (0 if isinstance(e, sp.Heaviside) else -1))
+        if isinstance(e, sp.Piecewise):
+            for val, cond in e.args:
+                if truth(cond, ev):
+                    return ev(val)
+            raise Unsupported("piecewise")
         raise Unsupported(type(e).__name__)
 
     return ev(expr)
+
+
+def truth(cond: Any, ev: Any) -> bool:
+    """A piecewise condition decided with exact values (Unsupported when it cannot be)."""
+    if cond is sp.true or cond == sp.true:
+        return True
+    if cond is sp.false or cond == sp.false:
+        return False
+    ops = {sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b,
+           sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b,
+           sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b}
+    for kind, f in ops.items():
+        if isinstance(cond, kind):
+            return bool(f(ev(cond.lhs), ev(cond.rhs)))
+    if isinstance(cond, sp.And):
+        return all(truth(c, ev) for c in cond.args)
+    if isinstance(cond, sp.Or):
+        return any(truth(c, ev) for c in cond.args)
+    raise Unsupported("condition")

@@ -241,6 +241,13 @@ def prose_declarations(doc: Document, builder: context.Builder) -> None:
             if isinstance(sym, ir.Symbol) and isinstance(dims, ir.Mul) and dims.ops == ("times",) \
                     and len(dims.factors) == 2:
                 builder.declare(sym, dims.factors[0], dims.factors[1])
+        if len(between) <= 32 and between.endswith(("matrix", "matrices")):
+            # "a $2 \times 2$ weight matrix $W_1$", "an $m\times n$ matrix $A$"
+            dims = parser.parse_expr(a.text)
+            sym = parser.parse_expr(b.text)
+            if isinstance(sym, ir.Symbol) and isinstance(dims, ir.Mul) and dims.ops == ("times",) \
+                    and len(dims.factors) == 2:
+                builder.declare(sym, dims.factors[0], dims.factors[1])
         if between.startswith("-dimensional") and ("vector" in between):
             dim = parser.parse_expr(a.text)
             sym = parser.parse_expr(b.text)

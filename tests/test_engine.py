@@ -83,6 +83,31 @@ CASES = [
     ("numbers are checked to the precision they are written",
      "$$\\sigma(x) = \\frac{1}{1 + e^{-x}}$$\n$$\\sigma(0.5) = 0.6225$$\n$$\\sigma(0.5) = 0.6252$$\n",
      [(1, "definition"), (2, "proved"), (3, "refuted")]),
+    ("a step function that cannot be evaluated never makes a false gradient verified",
+     "A $2 \\times 2$ weight matrix $W_1$ and $x \\in \\mathbb{R}^2$, $v \\in \\mathbb{R}^2$.\n\n"
+     "$$z = W_1 x$$\n$$a = \\max(0, z)$$\n$$L = \\frac{1}{2}(v^T a - y)^2$$\n"
+     "$$\\frac{\\partial L}{\\partial x} = W_1 \\frac{\\partial L}{\\partial z}$$\n"
+     "$$\\frac{\\partial L}{\\partial x} = W_1^T \\frac{\\partial L}{\\partial z}$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (4, "definition"),
+      (5, "definition"), (6, "refuted"), (7, "proved")]),
+    ("a name a family's definition uses is a variable, not 'any coefficient'",
+     "Residuals $r_i = y_i - c - m x_i$.\n\n$$L = \\sum_{i=1}^n r_i^2$$\n"
+     "$$\\frac{\\partial L}{\\partial c} = -2\\sum_{i=1}^n r_i$$\n"
+     "$$\\frac{\\partial L}{\\partial c} = 2\\sum_{i=1}^n r_i$$\n",
+     [(1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted")]),
+    ("the identity takes its size from its place; inverses of symbolic matrices",
+     "$X \\in \\mathbb{R}^{n \\times d}$, $y \\in \\mathbb{R}^{n}$.\n\n"
+     "$$(X^T X + \\lambda I)^{-1} X^T = X^T (X X^T + \\lambda I)^{-1}$$\n"
+     "$$(X^T X + \\lambda I)^{-1} X^T = (X X^T + \\lambda I)^{-1} X^T$$\n",
+     [(1, "definition"), (1, "definition"), (3, "verified"), (4, "refuted")]),
+    ("plain letters beside matrices are vectors; numbers add to vectors entry by entry",
+     "$W \\in \\mathbb{R}^{m \\times n}$.\n\n$$z = W x + b$$\n$$h = \\tanh(z)$$\n"
+     "$$h = 2\\sigma(2z) - 1$$\n$$h = 2\\sigma(2z) + 1$$\n",
+     [(1, "definition"), (3, "definition"), (4, "definition"), (5, "verified"), (6, "refuted")]),
+    ("a one-hot vector's entries sum to one",
+     "A one-hot target $y \\in \\mathbb{R}^{K}$ and logits $z \\in \\mathbb{R}^{K}$.\n\n"
+     "$$\\sum_{k=1}^{K} y_k = 1$$\n$$\\sum_{k=1}^{K} y_k = 0$$\n",
+     [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
@@ -150,3 +175,19 @@ def test_hostile_inputs_end_with_diagnostics() -> None:
     for text in bombs:
         res = check_text(text, "doc.md", CheckOptions(timeout=3.0, fixes=False))
         assert all(d.code != "SC900" for d in res.diagnostics)
+
+
+def test_a_point_that_cannot_be_evaluated_is_no_evidence_of_equality() -> None:
+    """A trial where the sides cannot be evaluated (a step at its jump, an unknown
+    function) must not count as 'equal': that is how a false gradient could come out
+    verified."""
+    import sympy as sp
+
+    from symcheck.decide import _differs
+
+    x = sp.Symbol("x")
+    f = sp.Function("f")(x)
+    assert _differs(f, x, f - x, {x: sp.Integer(2)}) is None
+    assert _differs(sp.Heaviside(x), sp.Integer(1), sp.Heaviside(x) - 1, {x: sp.Integer(0)}) is None
+    assert _differs(sp.Heaviside(x), sp.Integer(1), sp.Heaviside(x) - 1, {x: sp.Integer(-1)}) is True
+    assert _differs(sp.Max(0, x), x, sp.Max(0, x) - x, {x: sp.Integer(3)}) is False
