@@ -179,7 +179,8 @@ def _renames(term: object, ctx: Context, letters: list[str], numbers: list[str],
                     return dataclasses.replace(new, span=n.span)  # type: ignore[type-var]
                 return None
             yield (term, irutil.rebuild(term, swap),
-                   f"{_show(occ[0])} → {_show(new)} throughout {_show(term)}", 2)
+                   f"{_show(occ[0])} → {_show(new)} ({'both' if len(occ) == 2 else f'all {len(occ)}'} "
+                   "places in one term)", 2)
 
 
 def _drop_repeated_factor(mul: ir.Mul) -> Iterator[tuple[object, object, str, int]]:
