@@ -94,9 +94,9 @@ def edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
 
 def _all_edits(side: object, ctx: Context, rel: ir.Relation,
                is_matrix_node: "callable[[object], bool]") -> Iterator[tuple[object, object, str, int]]:  # type: ignore[valid-type]
-    letters, numbers = _index_vocabulary(rel)
+    letters, numbers = _index_vocabulary(rel, ctx)
     labels = _labels(ctx)
-    for node in irutil.walk(side):
+    for node in _walk_outside_names(side):
         if isinstance(node, ir.Transpose):
             yield node, node.arg, f"remove the transpose of {_show(node.arg)}", 0
         elif isinstance(node, (ir.Symbol, ir.Matrix, ir.Paren, ir.Mul, ir.Apply)) and is_matrix_node(node):
@@ -134,6 +134,17 @@ def _all_edits(side: object, ctx: Context, rel: ir.Relation,
     if not isinstance(side, ir.Add):
         yield from _renames(side, ctx, letters, numbers, labels)
     yield side, ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the side", 1
+
+
+def _walk_outside_names(root: object) -> Iterator[object]:
+    """Every node in document order, but not the items of a subscript: an index is
+    edited through its symbol, which keeps the subscript's text in step."""
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        yield n
+        if not isinstance(n, ir.Symbol):
+            stack.extend(reversed(irutil.children(n)))
 
 
 def _symbol_variants(node: ir.Symbol, ctx: Context, letters: list[str], numbers: list[str],
@@ -216,7 +227,9 @@ def _regroup(add: ir.Add) -> Iterator[tuple[object, object, str, int]]:
         yield add, new, f"parenthesise {_show(group)}", 0
 
 
-def _index_vocabulary(rel: ir.Relation) -> tuple[list[str], list[str]]:
+def _index_vocabulary(rel: ir.Relation, ctx: Context) -> tuple[list[str], list[str]]:
+    """Index values used nearby: in the relation, then with the same letters elsewhere
+    in the document (u_2 is a value for the index of u_1 when another row writes u_2)."""
     letters: list[str] = []
     numbers: list[str] = []
     for s in irutil.symbols(rel):
@@ -225,6 +238,12 @@ def _index_vocabulary(rel: ir.Relation) -> tuple[list[str], list[str]]:
                 numbers.append(it.text)
             elif isinstance(it, ir.Symbol) and not it.sub and it.base not in letters:
                 letters.append(it.base)
+    bases = {s.base for s in irutil.symbols(rel) if s.sub}
+    for other in ctx.statements:
+        for s in irutil.symbols(other.relation):
+            if s.base in bases:
+                numbers.extend(it.text for it in s.sub or () if isinstance(it, ir.Number)
+                               and len(it.text) <= 2 and it.text not in numbers)
     return letters[:6], sorted(numbers)[:6]
 
 
