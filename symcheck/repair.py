@@ -583,10 +583,13 @@ def _apply(rel: ir.Relation, chosen: tuple[_Edit, ...],
         try:
             here = _get(sides[e.side], addr)
         except (AttributeError, IndexError, TypeError):
+            here = None
+        if here is e.target:
+            sides[e.side] = _put(sides[e.side], addr, e.new)
+        elif irutil.path_to(sides[e.side], e.target) is not None:  # moved by an earlier edit
+            sides[e.side] = irutil.replace_node(sides[e.side], e.target, e.new)
+        else:
             return None
-        if here is not e.target:
-            return None
-        sides[e.side] = _put(sides[e.side], addr, e.new)
     return ir.Relation(sides["lhs"], rel.op, sides["rhs"], rel.span)
 
 
@@ -674,9 +677,14 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
                 continue
             if len(moved) == len(base[e.side]) and moved != base[e.side]:
                 pool[k] = [u - w for u, w in zip(moved, base[e.side])]
-    if not found and not shape_error and base is not None and len(base["lhs"]) == len(base["rhs"]):
+    goal: dict[str, list[float]] | None = None
+    if shape_error:  # sizes do not match, so there is no gap to close: structural pairs by kind
+        pool = {k: [] for k in range(min(len(singles), MAX_SCREEN))}
+        goal = {"rhs": [], "lhs": []}
+    elif base is not None and len(base["lhs"]) == len(base["rhs"]):
         goal = {"rhs": [u - w for u, w in zip(base["lhs"], base["rhs"])],
                 "lhs": [u - w for u, w in zip(base["rhs"], base["lhs"])]}
+    if not found and goal is not None:
         for n, chosen in enumerate(_candidates(singles, pool, goal)):
             if n >= MAX_PAIRS or decided[0] >= MAX_DECIDE:
                 break
