@@ -15,7 +15,7 @@ from symcheck.results import FileResult
 from symcheck.source import MappedText, Span
 
 MAX_BYTES = 2_000_000
-REPAIR_BUDGET = 12  # refuted relations per document that get a fix search (a count: output never depends on speed)
+REPAIR_BUDGET = 24  # refuted relations per document that get a fix search (a count: output never depends on speed)
 
 
 @dataclass(frozen=True)

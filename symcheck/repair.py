@@ -1,39 +1,57 @@
 """Fixes: a search over small edits, each proved before it is offered.
 
 The edits are the slips notes actually contain: a dropped or extra transpose, a
-swapped or wrong index, a wrong layer label, a sign, a factor of two, a wrong
-letter, a product in the wrong order, parentheses closed too early.  Candidates are
-screened cheaply (one size, few random points), then the survivors are decided in
-full; only those *proved* are offered, smallest edit first.
+swapped or wrong index, a wrong layer label, an index changed consistently through
+one term, a sign, a factor of two, a wrong letter, a product in the wrong order, a
+factor written twice, parentheses closed too early.  Either side may carry the slip
+(``dC/dw_{12}`` heading the row that belongs to ``w_{11}``).
+
+Candidates are ranked (fewest edits, then the likeliest kind, then the right side
+before the left, then position) and screened in floating point at two points: the
+screen reuses the value of every subtree the edit did not touch, so a candidate
+costs only the path from the edit to the root.  Pairs of edits are tried only when
+no single edit works.  Survivors are decided in full by the engine; only those it
+proves (or verifies, and then the fix says so) are offered.  Every budget is a count,
+so the output never depends on the speed of the machine.
 """
 from __future__ import annotations
 
 import dataclasses
-import time
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Iterator
+
+import sympy as sp
 
 from symcheck import irutil, names
 from symcheck.context import Context, Statement
 from symcheck.diagnostics import Fix
 from symcheck.latex import ir
+from symcheck.lower import LowerError, Lowerer, is_matrix
 
-Edit = tuple[object, str]  # (new side, description)
-
-MAX_SCREEN = 150  # candidates screened per relation: a count, so output never depends on speed
-SAFETY_S = 60.0  # a runaway guard only
-
-
-def _replace(root: object, target: object, new: object) -> object:
-    return irutil.replace_node(root, target, new)
+MAX_SCREEN = 1000  # single edits screened per relation
+MAX_PAIRS = 6000  # pairs of edits screened per relation, when no single edit works
+MAX_DECIDE = 8  # candidates decided in full per relation
+POINTS = 2  # screening points
+MAX_FIXES = 3
 
 
-class _Lazy:
-    """An edit not yet applied: replace ``target`` by ``new`` when screened."""
+class _Unscreenable(Exception):
+    pass
 
-    __slots__ = ("target", "new")
 
-    def __init__(self, target: object, new: object) -> None:
-        self.target, self.new = target, new
+@dataclass(frozen=True)
+class _Edit:
+    """Replace ``target`` (a node of one side, by identity) by ``new``."""
+
+    side: str  # "rhs" or "lhs"
+    target: object
+    new: object
+    desc: str
+    rank: int  # 0 transposes and grouping, 1 signs, 2 names and indices, 3 numbers and terms
 
 
 _SHOWN: dict[int, tuple[object, str]] = {}
@@ -57,69 +75,136 @@ def _show(node: object) -> str:
     return text
 
 
-def single_edits(side: object, ctx: Context, rel: ir.Relation, structural: bool = False) -> Iterator[Edit]:
-    """All single edits, the likeliest slips first: transposes and parentheses,
-    then signs, then names and indices, then numbers and terms."""
-    buckets: dict[int, list[Edit]] = {0: [], 1: [], 2: [], 3: []}
-    for edit in _all_edits(side, ctx, rel):
-        d = edit[1]
-        rank = 0 if ("transpose" in d or d.startswith(("parenthesise", "swap the order"))) else \
-            1 if ("sign" in d or d.startswith("negate")) else \
-            3 if (d.startswith("drop the term") or d.startswith("swap the order") or d[:1].isdigit()) else 2
-        buckets[rank].append(edit)
-    for rank in sorted(buckets):
-        if structural and rank > 0:
-            break  # a shape error is mended by transposes and parentheses only
-        for edit, desc in buckets[rank]:
-            if isinstance(edit, _Lazy):
-                yield _replace(side, edit.target, edit.new), desc
-            else:
-                yield edit, desc
+# -- edits ------------------------------------------------------------------------
+
+def edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
+          is_matrix_node: "callable[[object], bool]") -> list[_Edit]:  # type: ignore[valid-type]
+    """Every single edit of one side, deduplicated, likeliest kinds first."""
+    out: list[_Edit] = []
+    seen: set[tuple[int, str]] = set()
+    for target, new, desc, rank in _all_edits(side, ctx, rel, is_matrix_node):
+        key = (id(target), repr(irutil.strip_spans(new)))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(_Edit(side_name, target, new, desc, rank))
+    out.sort(key=lambda e: e.rank)  # stable: document order within a kind
+    return out
 
 
-def _all_edits(side: object, ctx: Context, rel: ir.Relation) -> Iterator[Edit]:
-    letters, numbers = _index_vocabulary(rel)
+def _all_edits(side: object, ctx: Context, rel: ir.Relation,
+               is_matrix_node: "callable[[object], bool]") -> Iterator[tuple[object, object, str, int]]:  # type: ignore[valid-type]
+    letters, numbers = _index_vocabulary(rel, ctx)
     labels = _labels(ctx)
-    for node in irutil.walk(side):
+    for node in _walk_outside_names(side):
         if isinstance(node, ir.Transpose):
-            yield _Lazy(node, node.arg), f"remove the transpose of {_show(node.arg)}"
-        if isinstance(node, (ir.Symbol, ir.Matrix, ir.Paren)) and _is_matrix(node, ctx):
-            yield _Lazy(node, ir.Transpose(node, node.span)), f"transpose {_show(node)}"
-        if isinstance(node, ir.Symbol) and node.sub:
-            yield from _index_edits(side, node, letters, numbers)
-            for lab in labels.get(node.base, ()):
-                if lab != node.label:
-                    new = dataclasses.replace(node, label=lab)
-                    yield _Lazy(node, new), f"{_show(node)} → {_show(new)}"
-            for other in _other_bases(ctx, node):
-                new = dataclasses.replace(node, base=other)
-                yield _Lazy(node, new), f"{_show(node)} → {_show(new)}"
+            yield node, node.arg, f"remove the transpose of {_show(node.arg)}", 0
+        elif isinstance(node, (ir.Symbol, ir.Matrix, ir.Paren, ir.Mul, ir.Apply)) and is_matrix_node(node):
+            arg = node if isinstance(node, (ir.Symbol, ir.Matrix, ir.Paren, ir.Apply)) else \
+                ir.Paren((node,), "(", node.span)
+            yield node, ir.Transpose(arg, node.span), f"transpose {_show(node)}", 0
+        if isinstance(node, ir.Symbol):
+            for new in _symbol_variants(node, ctx, letters, numbers, labels):
+                yield node, new, f"{_show(node)} → {_show(new)}", 2
         if isinstance(node, ir.Add):
             for k, (sg, t) in enumerate(node.terms):
                 terms = list(node.terms)
                 terms[k] = (-sg, t)
-                yield _Lazy(node, ir.Add(tuple(terms), node.span)), f"flip the sign of {_show(t)}"
+                yield node, ir.Add(tuple(terms), node.span), f"flip the sign of {_show(t)}", 1
             if len(node.terms) > 1:
                 for k, (sg, t) in enumerate(node.terms):
                     rest = node.terms[:k] + node.terms[k + 1:]
-                    yield _Lazy(node, ir.Add(rest, node.span)), f"drop the term {_show(t)}"
-            yield from _regroup(side, node)
+                    yield node, ir.Add(rest, node.span), f"drop the term {_show(t)}", 3
+            for k, (sg, t) in enumerate(node.terms):
+                yield from _renames(t, ctx, letters, numbers, labels)
+            yield from _regroup(node)
         if isinstance(node, ir.Neg):
-            yield _Lazy(node, node.arg), f"drop the minus sign before {_show(node.arg)}"
+            yield node, node.arg, f"drop the minus sign before {_show(node.arg)}", 1
         if isinstance(node, ir.Number) and node.text.isdigit():
             v = int(node.text)
-            for w in {v * 2, v // 2 if v % 2 == 0 else None, v + 1, v - 1} - {None, v, 0}:
-                yield _Lazy(node, ir.Number(str(w), node.span)), f"{v} → {w}"
+            for w in sorted({v * 2, v // 2 if v % 2 == 0 else -1, v + 1, v - 1} - {-1, v, 0}):
+                yield node, ir.Number(str(w), node.span), f"{v} → {w}", 3
         if isinstance(node, ir.Mul):
             for k in range(len(node.factors) - 1):
                 fs = list(node.factors)
                 fs[k], fs[k + 1] = fs[k + 1], fs[k]
-                yield (_Lazy(node, ir.Mul(tuple(fs), node.ops, node.span)),
-                       f"swap the order of {_show(node.factors[k])} and {_show(node.factors[k + 1])}")
-    yield ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the right side"
+                yield (node, ir.Mul(tuple(fs), node.ops, node.span),
+                       f"swap the order of {_show(node.factors[k])} and {_show(node.factors[k + 1])}", 0)
+            yield from _drop_repeated_factor(node)
+    if not isinstance(side, ir.Add):
+        yield from _renames(side, ctx, letters, numbers, labels)
+    yield side, ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the side", 1
 
 
-def _regroup(side: object, add: ir.Add) -> Iterator[Edit]:
+def _walk_outside_names(root: object) -> Iterator[object]:
+    """Every node in document order, but not the items of a subscript: an index is
+    edited through its symbol, which keeps the subscript's text in step."""
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        yield n
+        if not isinstance(n, ir.Symbol):
+            stack.extend(reversed(irutil.children(n)))
+
+
+def _symbol_variants(node: ir.Symbol, ctx: Context, letters: list[str], numbers: list[str],
+                     labels: dict[str, tuple[str, ...]]) -> Iterator[ir.Symbol]:
+    """The symbol with one index, its index order, its layer label or its letter changed."""
+    from symcheck.latex import printer
+    sub = node.sub or ()
+    if len(sub) == 2 and irutil.strip_spans(sub[0]) != irutil.strip_spans(sub[1]):
+        swapped = (sub[1], sub[0])
+        yield dataclasses.replace(node, sub=swapped, sub_text=printer.sub_latex(swapped))
+    for p, it in enumerate(sub):
+        cur = it.text if isinstance(it, ir.Number) else (it.base if isinstance(it, ir.Symbol) else None)
+        if cur is None:
+            continue
+        for alt in numbers + letters:
+            if alt == cur:
+                continue
+            item: object = ir.Number(alt, it.span) if alt.isdigit() else ir.Symbol(alt, it.span)
+            new_sub = sub[:p] + (item,) + sub[p + 1:]
+            yield dataclasses.replace(node, sub=new_sub, sub_text=printer.sub_latex(new_sub))
+    for lab in labels.get(node.base, ()):
+        if lab != node.label and node.label is not None:
+            yield dataclasses.replace(node, label=lab)
+    if node.sub:
+        for other in _other_bases(ctx, node):
+            yield dataclasses.replace(node, base=other)
+
+
+def _renames(term: object, ctx: Context, letters: list[str], numbers: list[str],
+             labels: dict[str, tuple[str, ...]]) -> Iterator[tuple[object, object, str, int]]:
+    """A symbol written more than once in one term, changed the same way everywhere in it:
+    a term copied from the line above whose index was not updated."""
+    groups: dict[object, list[ir.Symbol]] = {}
+    for s in irutil.symbols(term):
+        if s.sub or s.label is not None:
+            groups.setdefault(irutil.strip_spans(s), []).append(s)
+    for key, occ in groups.items():
+        if len(occ) < 2:
+            continue
+        for new in _symbol_variants(occ[0], ctx, letters, numbers, labels):
+            def swap(n: object, key: object = key, new: object = new) -> object | None:
+                if isinstance(n, ir.Symbol) and irutil.strip_spans(n) == key:
+                    return dataclasses.replace(new, span=n.span)  # type: ignore[type-var]
+                return None
+            yield (term, irutil.rebuild(term, swap),
+                   f"{_show(occ[0])} → {_show(new)} ({'both' if len(occ) == 2 else f'all {len(occ)}'} "
+                   "places in one term)", 2)
+
+
+def _drop_repeated_factor(mul: ir.Mul) -> Iterator[tuple[object, object, str, int]]:
+    """x y y → x y: a factor written twice in a row."""
+    for k in range(1, len(mul.factors)):
+        if irutil.strip_spans(mul.factors[k]) == irutil.strip_spans(mul.factors[k - 1]):
+            fs = mul.factors[:k] + mul.factors[k + 1:]
+            ops = mul.ops[:k - 1] + mul.ops[k:]
+            new: object = fs[0] if len(fs) == 1 else ir.Mul(fs, ops, mul.span)
+            yield mul, new, f"drop the repeated factor {_show(mul.factors[k])}", 3
+
+
+def _regroup(add: ir.Add) -> Iterator[tuple[object, object, str, int]]:
     """x·y − z → x·(y − z): a parenthesis closed too early, or never opened."""
     if len(add.terms) < 2:
         return
@@ -139,28 +224,12 @@ def _regroup(side: object, add: ir.Add) -> Iterator[Edit]:
         if neg:
             prod = ir.Neg(prod, add.span)
         new = ir.Add(((sg, prod),), add.span) if sg < 0 else prod
-        yield _Lazy(add, new), f"parenthesise {_show(group)}"
+        yield add, new, f"parenthesise {_show(group)}", 0
 
 
-def _index_edits(side: object, node: ir.Symbol, letters: list[str], numbers: list[str]) -> Iterator[Edit]:
-    sub = node.sub or ()
-    if len(sub) == 2 and irutil.strip_spans(sub[0]) != irutil.strip_spans(sub[1]):
-        new = dataclasses.replace(node, sub=(sub[1], sub[0]), sub_text=None)
-        yield _Lazy(node, new), f"swap the indices: {_show(node)} → {_show(new)}"
-    for p, it in enumerate(sub):
-        cur = it.text if isinstance(it, ir.Number) else (it.base if isinstance(it, ir.Symbol) else None)
-        if cur is None:
-            continue
-        for alt in numbers + letters:
-            if alt == cur:
-                continue
-            item: object = ir.Number(alt, it.span) if alt.isdigit() else ir.Symbol(alt, it.span)
-            new_sub = sub[:p] + (item,) + sub[p + 1:]
-            new = dataclasses.replace(node, sub=new_sub, sub_text=None)
-            yield _Lazy(node, new), f"{_show(node)} → {_show(new)}"
-
-
-def _index_vocabulary(rel: ir.Relation) -> tuple[list[str], list[str]]:
+def _index_vocabulary(rel: ir.Relation, ctx: Context) -> tuple[list[str], list[str]]:
+    """Index values used nearby: in the relation, then with the same letters elsewhere
+    in the document (u_2 is a value for the index of u_1 when another row writes u_2)."""
     letters: list[str] = []
     numbers: list[str] = []
     for s in irutil.symbols(rel):
@@ -169,13 +238,19 @@ def _index_vocabulary(rel: ir.Relation) -> tuple[list[str], list[str]]:
                 numbers.append(it.text)
             elif isinstance(it, ir.Symbol) and not it.sub and it.base not in letters:
                 letters.append(it.base)
+    bases = {s.base for s in irutil.symbols(rel) if s.sub}
+    for other in ctx.statements:
+        for s in irutil.symbols(other.relation):
+            if s.base in bases:
+                numbers.extend(it.text for it in s.sub or () if isinstance(it, ir.Number)
+                               and len(it.text) <= 2 and it.text not in numbers)
     return letters[:6], sorted(numbers)[:6]
 
 
 def _labels(ctx: Context) -> dict[str, tuple[str, ...]]:
     out: dict[str, set[str]] = {}
-    for k in list(ctx.quantities) + list(ctx.families):
-        if "^" in k:
+    for k in list(ctx.quantities) + list(ctx.families) + list(ctx.shapes):
+        if "^" in k and "_" not in k.split("^", 1)[0]:
             base, lab = k.split("^", 1)
             out.setdefault(base, set()).add(lab)
     return {b: tuple(sorted(v)) for b, v in out.items()}
@@ -188,17 +263,368 @@ def _other_bases(ctx: Context, node: ir.Symbol) -> list[str]:
     for k in sorted(set(ctx.families) | set(ctx.quantities)):
         lab = k.split("^", 1)[1] if "^" in k else None
         base = k.split("^", 1)[0]
-        if k != mine and lab == node.label and base.isalpha() and len(base) <= 2 and base != node.base:
+        if k != mine and lab == node.label and base.isalpha() and len(base) <= 2 and base != node.base \
+                and base not in out:
             out.append(base)
     return out[:8]
 
 
-def _is_matrix(node: object, ctx: Context) -> bool:
-    if isinstance(node, ir.Matrix):
-        return True
-    if isinstance(node, ir.Symbol) and not node.sub:
-        return names.key(node) in ctx.shapes
-    return False
+# -- screening ----------------------------------------------------------------------
+
+class _MemoLowerer(Lowerer):
+    """A lowerer that remembers the value of every node it lowered, by identity: an
+    edited side shares every untouched subtree with the original."""
+
+    def lower(self, node: object) -> object:
+        memo = self.__dict__.setdefault("_memo", {})
+        hit = memo.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        v = super().lower(node)
+        memo[id(node)] = (node, v)
+        return v
+
+
+class _Screen:
+    """Both sides in floating point at ``POINTS`` points, for screening only.
+
+    Sums, products and signs of scalars are computed here from the values of their
+    children; every other node, and every node whose children are matrices, is
+    rebuilt by the engine's own lowerer and then evaluated.  A slip the screen
+    misjudges costs a fix, never a wrong one: survivors are decided in full."""
+
+    def __init__(self, ctx: Context, st: Statement, decider: object) -> None:
+        insts, _ = decider.instances(st)  # type: ignore[attr-defined]
+        if not insts:
+            raise _Unscreenable
+        inst = insts[0]
+        low = _MemoLowerer(ctx, dict(inst.sizes), indices=inst.indices, notes=set(),
+                           cost_args=decider.cost_args(st), generic=inst.generic,  # type: ignore[attr-defined]
+                           locals_=decider.locals(st))  # type: ignore[attr-defined]
+        low.position = st.relation.span.start
+        low.symmetric = frozenset(getattr(st, "symmetric", ()))
+        self.low = low
+        self.seed = hashlib.sha256(repr(irutil.strip_spans(st.relation)).encode()).hexdigest()[:16]
+        self.leaves: list[dict[sp.Symbol, float]] = [{} for _ in range(POINTS)]
+        self.scache: list[dict[object, float]] = [{} for _ in range(POINTS)]
+        self.memo: dict[int, tuple[object, object]] = {}
+
+    # values: a tuple over points; each item a float (scalar) or a tuple of rows (matrix)
+    def value(self, node: object) -> tuple[object, ...]:
+        hit = self.memo.get(id(node))
+        if hit is not None and hit[0] is node:
+            if hit[1] is None:
+                raise _Unscreenable
+            return hit[1]  # type: ignore[return-value]
+        try:
+            v = self._value(node)
+        except _Unscreenable:
+            self.memo[id(node)] = (node, None)
+            raise
+        self.memo[id(node)] = (node, v)
+        return v
+
+    def _value(self, node: object) -> tuple[object, ...]:
+        if isinstance(node, ir.Number):
+            try:
+                x = float(Fraction(node.text))
+            except (ValueError, ZeroDivisionError):
+                raise _Unscreenable
+            return (x,) * POINTS
+        if isinstance(node, ir.Neg):
+            v = self.value(node.arg)
+            if _scalar(v):
+                return tuple(-x for x in v)  # type: ignore[operator]
+        elif isinstance(node, ir.Paren) and len(node.items) == 1 and node.delim in "([{":
+            return self.value(node.items[0])
+        elif isinstance(node, ir.Add) and not any(isinstance(t, ir.Ellipsis) for _, t in node.terms):
+            vals = [(sg, self.value(t)) for sg, t in node.terms]
+            if all(_scalar(v) for _, v in vals):
+                return tuple(sum(sg * v[p] for sg, v in vals) for p in range(POINTS))  # type: ignore[misc]
+        elif isinstance(node, ir.Pow):
+            b, x = self.value(node.base), self.value(node.exp)
+            if _scalar(b) and _scalar(x):
+                return tuple(_power(b[p], x[p]) for p in range(POINTS))  # type: ignore[arg-type]
+        elif isinstance(node, ir.Frac):
+            a, b = self.value(node.num), self.value(node.den)
+            if _scalar(a) and _scalar(b):
+                if any(y == 0 for y in b):
+                    raise _Unscreenable
+                return tuple(a[p] / b[p] for p in range(POINTS))  # type: ignore[operator]
+        elif isinstance(node, ir.Mul):
+            vals = self._factors(node)
+            if vals is not None:
+                return tuple(math.prod(v[p] for v in vals) for p in range(POINTS))  # type: ignore[misc]
+        return self._lowered(node)
+
+    def _factors(self, mul: ir.Mul) -> list[tuple[float, ...]] | None:
+        """The values of a product's factors, a known function applied to the
+        parenthesis after it counted as one factor; None unless all are scalars."""
+        from symcheck import functions
+        fs, ops = mul.factors, ("juxt",) + mul.ops
+        vals = []
+        k = 0
+        while k < len(fs):
+            f = fs[k]
+            nxt = fs[k + 1] if k + 1 < len(fs) else None
+            if isinstance(f, ir.Ellipsis):
+                return None
+            if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" and isinstance(f, ir.Symbol):
+                try:
+                    fn = self.low._callable(dataclasses.replace(f, prime=0))
+                    unknown = fn is None and self.low._unknown_function(f)
+                except LowerError:
+                    raise _Unscreenable
+                if unknown:
+                    raise _Unscreenable
+                if fn is not None:
+                    if f.prime or not isinstance(fn, functions.Known) or len(nxt.items) != 1:
+                        return None
+                    arg = self.value(nxt.items[0])
+                    if not _scalar(arg):
+                        return None
+                    vals.append(tuple(_formula(fn.formula, functions.X, x) for x in arg))  # type: ignore[arg-type]
+                    k += 2
+                    continue
+            v = self.value(f)
+            if not _scalar(v):
+                return None
+            vals.append(v)  # type: ignore[arg-type]
+            k += 1
+        return vals  # type: ignore[return-value]
+
+    def _lowered(self, node: object) -> tuple[object, ...]:
+        try:
+            v = self.low.lower(node)
+        except (LowerError, ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError,
+                KeyError, NotImplementedError, RecursionError, sp.SympifyError):
+            raise _Unscreenable
+        if is_matrix(v):
+            rows = [[v[i, j] for j in range(v.shape[1])] for i in range(v.shape[0])]  # type: ignore[union-attr]
+            if len(rows) == 1 and len(rows[0]) == 1:
+                return tuple(self._float(rows[0][0], p) for p in range(POINTS))
+            return tuple(tuple(tuple(self._float(x, p) for x in r) for r in rows) for p in range(POINTS))
+        return tuple(self._float(v, p) for p in range(POINTS))
+
+    def _leaf(self, s: sp.Symbol, p: int) -> float:
+        vals = self.leaves[p]
+        if s not in vals:
+            r = random.Random(f"{self.seed}:{s.name}:{p}")
+            vals[s] = r.choice((-1, 1)) * r.uniform(0.3, 1.4)
+        return vals[s]
+
+    def _float(self, e: object, p: int) -> float:
+        cache = self.scache[p]
+        hit = cache.get(e)
+        if hit is not None:
+            return hit
+        try:
+            v = self._sfloat(e, p)
+        except (OverflowError, ZeroDivisionError, ValueError, TypeError):
+            raise _Unscreenable
+        cache[e] = v
+        return v
+
+    def _sfloat(self, e: object, p: int) -> float:
+        if isinstance(e, sp.Symbol):
+            return self._leaf(e, p)
+        if isinstance(e, (sp.Rational, sp.Float)) or e is sp.E or e is sp.pi:
+            return float(e)  # type: ignore[arg-type]
+        if isinstance(e, sp.Add):
+            return math.fsum(self._float(a, p) for a in e.args)
+        if isinstance(e, sp.Mul):
+            return math.prod(self._float(a, p) for a in e.args)
+        if isinstance(e, sp.Pow):
+            b, x = self._float(e.base, p), e.exp
+            r = b ** int(x) if isinstance(x, sp.Integer) else b ** self._float(x, p)
+            if isinstance(r, complex):
+                raise ValueError
+            return r
+        f = _MATH.get(type(e))  # type: ignore[arg-type]
+        if f is not None and len(e.args) == 1:  # type: ignore[attr-defined]
+            return f(self._float(e.args[0], p))  # type: ignore[attr-defined]
+        raise _Unscreenable
+
+    def passes(self, rel: ir.Relation) -> bool:
+        try:
+            a, b = self.value(rel.lhs), self.value(rel.rhs)
+        except (_Unscreenable, RecursionError):
+            return False
+        return _close(a, b)
+
+
+_MATH = {sp.exp: math.exp, sp.log: math.log, sp.sin: math.sin, sp.cos: math.cos, sp.tan: math.tan,
+         sp.tanh: math.tanh, sp.sinh: math.sinh, sp.cosh: math.cosh, sp.Abs: abs, sp.sqrt: math.sqrt}
+
+
+def _power(b: float, x: float) -> float:
+    try:
+        r = b ** (int(x) if x == int(x) and abs(x) < 64 else x)
+    except (OverflowError, ZeroDivisionError):
+        raise _Unscreenable
+    if isinstance(r, complex):
+        raise _Unscreenable
+    return float(r)
+
+
+def _formula(e: object, var: sp.Symbol, x: float) -> float:
+    """A known function's formula at ``x`` (a small tree: no cache)."""
+    try:
+        if e == var:
+            return x
+        if isinstance(e, (sp.Rational, sp.Float)) or e is sp.E or e is sp.pi:
+            return float(e)  # type: ignore[arg-type]
+        args = [_formula(a, var, x) for a in e.args]  # type: ignore[attr-defined]
+        if isinstance(e, sp.Add):
+            return math.fsum(args)
+        if isinstance(e, sp.Mul):
+            return math.prod(args)
+        if isinstance(e, sp.Pow):
+            return _power(args[0], args[1])
+        if isinstance(e, sp.Max):
+            return max(args)
+        if isinstance(e, sp.Min):
+            return min(args)
+        f = _MATH.get(type(e))  # type: ignore[arg-type]
+        if f is not None and len(args) == 1:
+            return float(f(args[0]))
+    except (OverflowError, ValueError, ZeroDivisionError):
+        pass
+    raise _Unscreenable
+
+
+def _scalar(v: tuple[object, ...]) -> bool:
+    return isinstance(v[0], float)
+
+
+def _flatten(v: object) -> list[float]:
+    if isinstance(v, float):
+        return [v]
+    return [x for row in v for x in row]  # type: ignore[union-attr]
+
+
+def _close(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    for x, y in zip(a, b):
+        if _scalar((x,)) != _scalar((y,)) or (not _scalar((x,)) and (len(x), len(x[0])) != (len(y), len(y[0]))):  # type: ignore[arg-type]
+            return False
+        for u, w in zip(_flatten(x), _flatten(y)):
+            if not (math.isfinite(u) and math.isfinite(w)) or abs(u - w) > 1e-9 * max(abs(u), abs(w)):
+                return False
+    return True
+
+
+# -- the search ---------------------------------------------------------------------
+
+Address = tuple[tuple[str, "int | None", "int | None"], ...]
+
+
+def _addresses(root: object) -> dict[int, tuple[object, Address]]:
+    """Every node of a side with its address (field, position, position in a nested
+    tuple) from the root: an edit is then made without searching the tree."""
+    out: dict[int, tuple[object, Address]] = {}
+    stack: list[tuple[object, Address]] = [(root, ())]
+    while stack:
+        node, addr = stack.pop()
+        out[id(node)] = (node, addr)
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        for f in dataclasses.fields(node):
+            if f.name == "span":
+                continue
+            v = getattr(node, f.name)
+            if isinstance(v, tuple):
+                for k, x in enumerate(v):
+                    if isinstance(x, tuple):
+                        for kk, y in enumerate(x):
+                            if dataclasses.is_dataclass(y):
+                                stack.append((y, addr + ((f.name, k, kk),)))
+                    elif dataclasses.is_dataclass(x):
+                        stack.append((x, addr + ((f.name, k, None),)))
+            elif dataclasses.is_dataclass(v):
+                stack.append((v, addr + ((f.name, None, None),)))
+    return out
+
+
+def _get(root: object, addr: Address) -> object:
+    node = root
+    for name, k, kk in addr:
+        node = getattr(node, name)
+        if k is not None:
+            node = node[k]  # type: ignore[index]
+        if kk is not None:
+            node = node[kk]  # type: ignore[index]
+    return node
+
+
+def _put(root: object, addr: Address, new: object) -> object:
+    if not addr:
+        return new
+    (name, k, kk), rest = addr[0], addr[1:]
+    v = getattr(root, name)
+    if k is None:
+        return dataclasses.replace(root, **{name: _put(v, rest, new)})  # type: ignore[type-var]
+    items = list(v)
+    if kk is None:
+        items[k] = _put(items[k], rest, new)
+    else:
+        inner = list(items[k])
+        inner[kk] = _put(inner[kk], rest, new)
+        items[k] = tuple(inner)
+    return dataclasses.replace(root, **{name: tuple(items)})  # type: ignore[type-var]
+
+
+def _apply(rel: ir.Relation, chosen: tuple[_Edit, ...],
+           where: dict[str, dict[int, tuple[object, Address]]]) -> ir.Relation | None:
+    """The relation with the edits made, in order; None when an edit's place is gone
+    (an earlier edit rewrote it)."""
+    sides = {"lhs": rel.lhs, "rhs": rel.rhs}
+    for e in chosen:
+        addr = where[e.side][id(e.target)][1]
+        try:
+            here = _get(sides[e.side], addr)
+        except (AttributeError, IndexError, TypeError):
+            here = None
+        if here is e.target:
+            sides[e.side] = _put(sides[e.side], addr, e.new)
+        elif irutil.path_to(sides[e.side], e.target) is not None:  # moved by an earlier edit
+            sides[e.side] = irutil.replace_node(sides[e.side], e.target, e.new)
+        else:
+            return None
+    return ir.Relation(sides["lhs"], rel.op, sides["rhs"], rel.span)
+
+
+def _subtree_ids(node: object) -> frozenset[int]:
+    return frozenset(id(n) for n in irutil.walk(node))
+
+
+def _vector(v: tuple[object, ...]) -> list[float]:
+    return [x for item in v for x in _flatten(item)]
+
+
+def _candidates(singles: list[_Edit], pool: dict[int, list[float]],
+                goal: dict[str, list[float]]) -> Iterator[tuple[_Edit, ...]]:
+    """Pairs of edits on the same side, likeliest first: those whose changes, added,
+    come closest to the gap between the sides (exact for edits in different terms of
+    a sum, near for two in one product), then the likeliest kinds.  When one edit's
+    place holds the other's, the outer edit is made first (a term renamed, then one
+    symbol in it)."""
+    within = {k: _subtree_ids(singles[k].target) for k in pool}
+    order = sorted(pool)
+    pairs = []
+    for x, i in enumerate(order):
+        a, da = singles[i], pool[i]
+        g = goal[a.side]
+        scale = sum(abs(y) for y in g) or 1.0
+        for j in order[x + 1:]:
+            b = singles[j]
+            if a.side != b.side or a.target is b.target:
+                continue
+            miss = sum(abs(u + w - y) for u, w, y in zip(da, pool[j], g)) / scale
+            first, second = (j, i) if id(a.target) in within[j] else (i, j)
+            pairs.append((round(miss, 9), a.rank + b.rank, a.side != "rhs", i, j, first, second))
+    pairs.sort()
+    for *_, first, second in pairs:
+        yield singles[first], singles[second]
 
 
 def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
@@ -207,40 +633,87 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
 
     assert isinstance(decider, Decider)
     rel = st.relation
-    start = time.monotonic()
-    quick = Decider(ctx, timeout=1.0, quick=True)
-    found: list[tuple[int, str, ir.Relation]] = []
-    screened = 0
-    frontier: list[tuple[object, list[str]]] = [(rel.rhs, [])]
-    for depth in (1, 2):
-        nxt: list[tuple[object, list[str]]] = []
-        for side, path in frontier:
-            for new, desc in single_edits(side, ctx, rel, structural=shape_error):
-                if time.monotonic() - start > SAFETY_S or screened >= MAX_SCREEN:
-                    break
-                screened += 1
-                cand = ir.Relation(rel.lhs, rel.op, new, rel.span)  # type: ignore[arg-type]
-                out = quick.decide(dataclasses.replace(st, relation=cand))
-                if out.code in ("SC001", "SC002"):
-                    full = Decider(ctx, timeout=min(decider.timeout, 2.0)).decide(
-                        dataclasses.replace(st, relation=cand))
-                    if full.code == "SC001":
-                        found.append((depth, "; ".join(path + [desc]), cand))
-                elif depth == 1 and out.code in ("SC100", "SC101") and len(nxt) < 30:
-                    nxt.append((new, path + [desc]))
-        if found:
-            break
-        frontier = nxt
+    try:
+        screen = _Screen(ctx, st, decider)
+    except (_Unscreenable, LowerError):
+        return ()
+
+    def matrix_node(node: object) -> bool:
+        try:
+            return not _scalar(screen.value(node))
+        except (_Unscreenable, RecursionError):
+            return False
+
+    singles = edits("rhs", rel.rhs, ctx, rel, matrix_node) + edits("lhs", rel.lhs, ctx, rel, matrix_node)
+    if shape_error:  # a shape error is mended by transposes and regrouping
+        singles = [e for e in singles if e.rank == 0]
+    singles.sort(key=lambda e: (e.rank, e.side != "rhs"))
+    where = {"lhs": _addresses(rel.lhs), "rhs": _addresses(rel.rhs)}
+    found: list[tuple[tuple[_Edit, ...], ir.Relation, str]] = []
+    decided = [0]
+
+    def consider(chosen: tuple[_Edit, ...], cand: ir.Relation) -> None:
+        if decided[0] >= MAX_DECIDE:
+            return
+        decided[0] += 1
+        full = Decider(ctx, timeout=min(decider.timeout, 2.0)).decide(dataclasses.replace(st, relation=cand))
+        if full.code in ("SC001", "SC002"):
+            found.append((chosen, cand, "proved" if full.code == "SC001" else "verified numerically"))
+
+    try:
+        base = {"rhs": _vector(screen.value(rel.rhs)), "lhs": _vector(screen.value(rel.lhs))}
+    except (_Unscreenable, RecursionError):
+        base = None
+    pool: dict[int, list[float]] = {}  # edits that change the value and still make sense
+    for k, e in enumerate(singles[:MAX_SCREEN]):
+        cand = _apply(rel, (e,), where)
+        assert cand is not None
+        if screen.passes(cand):
+            consider((e,), cand)
+        elif base is not None and not shape_error:
+            try:
+                moved = _vector(screen.value(cand.rhs if e.side == "rhs" else cand.lhs))
+            except (_Unscreenable, RecursionError):
+                continue
+            if len(moved) == len(base[e.side]) and moved != base[e.side]:
+                pool[k] = [u - w for u, w in zip(moved, base[e.side])]
+    goal: dict[str, list[float]] | None = None
+    if shape_error:  # sizes do not match, so there is no gap to close: structural pairs by kind
+        pool = {k: [] for k in range(min(len(singles), MAX_SCREEN))}
+        goal = {"rhs": [], "lhs": []}
+    elif base is not None and len(base["lhs"]) == len(base["rhs"]):
+        goal = {"rhs": [u - w for u, w in zip(base["lhs"], base["rhs"])],
+                "lhs": [u - w for u, w in zip(base["rhs"], base["lhs"])]}
+    if not found and goal is not None:
+        for n, chosen in enumerate(_candidates(singles, pool, goal)):
+            if n >= MAX_PAIRS or decided[0] >= MAX_DECIDE:
+                break
+            cand = _apply(rel, chosen, where)
+            if cand is not None and screen.passes(cand):
+                consider(chosen, cand)
+    return _offer(found, rel, text)
+
+
+def _offer(found: list[tuple[tuple[_Edit, ...], ir.Relation, str]], rel: ir.Relation, text: str) -> tuple[Fix, ...]:
+    from symcheck.latex import printer
     fixes = []
     seen = set()
-    for depth, desc, cand in sorted(found, key=lambda f: (f[0], len(f[1]))):
-        from symcheck.latex import printer
-        rhs = printer.to_latex(cand.rhs)
-        if rhs in seen:
+    right_only = any(all(e.side == "rhs" for e in f[0]) for f in found)
+    order = sorted(range(len(found)), key=lambda k: (len(found[k][0]), found[k][2] != "proved", k))
+    for k in order:
+        chosen, cand, how = found[k]
+        lhs_changed = any(e.side == "lhs" for e in chosen)
+        if lhs_changed and right_only:
+            continue  # the left side is changed only when no change of the right side works
+        lhs = printer.to_latex(cand.lhs) if lhs_changed else " ".join(text[rel.lhs.span.start:rel.lhs.span.end].split())
+        latex = f"{lhs} {printer.REL_OPS.get(rel.op, rel.op)} {printer.to_latex(cand.rhs)}"
+        if latex in seen:
             continue
-        seen.add(rhs)
-        latex = " ".join(text[rel.lhs.span.start:rel.lhs.span.end].split()) + " = " + rhs
-        fixes.append(Fix(latex, desc + "; proved", rel.rhs.span))
-        if len(fixes) >= 3:
+        seen.add(latex)
+        desc = "; ".join(e.desc.replace("negate the side", f"negate the {'left' if e.side == 'lhs' else 'right'} side")
+                         for e in chosen)
+        span = rel.span if lhs_changed else rel.rhs.span
+        fixes.append(Fix(latex, f"{desc}; {how}", span))
+        if len(fixes) >= MAX_FIXES:
             break
     return tuple(fixes)

@@ -145,7 +145,7 @@ def _matrix(m: ir.Matrix) -> str:
     if m.env == "binom" and len(m.rows) == 2 and all(len(r) == 1 for r in m.rows):
         return f"\\binom{{{to_latex(m.rows[0][0])}}}{{{to_latex(m.rows[1][0])}}}"
     cols = max((len(r) for r in m.rows), default=1)
-    env = m.env if m.env != "binom" else "pmatrix"
+    env = m.env if m.env not in ("binom", "row") else "pmatrix"  # "row": a list (a b c) read as a row vector
     begin = f"\\begin{{{env}}}" + ("{" + "c" * cols + "}" if env == "array" else "")
     body = " \\\\ ".join(" & ".join(to_latex(c) for c in r) for r in m.rows)
     return f"{begin} {body} \\end{{{env}}}"

@@ -11,6 +11,7 @@ new relations.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from symcheck.diagnostics import Diagnostic, Fix
@@ -99,9 +100,44 @@ def _plan(result: FileResult) -> list[tuple[Span, str, Change]]:
             reason = "the fix's span is not the right-hand side as written"
         elif any(not (span.end <= s.start or s.end <= span.start) for s, _, c in plans if c.applied):
             reason = "overlaps another fix"
+        left = None
+        if not reason and parts is not None and d.lhs and _squash(parts[0]) != _squash(d.lhs):
+            # the fix changes the left side too: replace it where it is written
+            end = _written_end(text, fix.span.start, d.lhs)
+            if end is None or end > span.start:
+                reason = "the fix changes the left-hand side, which is not where the fix points"
+            else:
+                left = Span(fix.span.start, end)
+                if any(not (left.end <= s.start or s.end <= left.start) for s, _, c in plans if c.applied):
+                    reason = "overlaps another fix"
         new = parts[1] if parts else fix.latex
-        plans.append((span, new, Change(line, old, new, fix.description, not reason, reason)))
+        change = Change(line, old, new, fix.description, not reason, reason)
+        if left is not None and not reason:
+            lhs_old = text[left.start:left.end]
+            change = Change(line, f"{lhs_old} … {old}", f"{parts[0]} … {new}", fix.description)  # type: ignore[index]
+            plans.append((left, parts[0], dataclasses.replace(change, description="")))  # type: ignore[index]
+        plans.append((span, new, change))
     return plans
+
+
+def _squash(s: str) -> str:
+    return "".join(s.split())
+
+
+def _written_end(text: str, start: int, written: str) -> int | None:
+    """Where ``written`` (whitespace collapsed) ends when it starts at ``start``."""
+    want = _squash(written)
+    k = 0
+    i = start
+    while k < len(want) and i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] != want[k]:
+            return None
+        i += 1
+        k += 1
+    return i if k == len(want) else None
 
 
 def correct(result: FileResult) -> tuple[str, list[Change]]:
@@ -115,7 +151,7 @@ def correct(result: FileResult) -> tuple[str, list[Change]]:
     for span, new, change in sorted(plans, key=lambda p: p[0].start, reverse=True):
         if change.applied:
             text = text[:span.start] + new + text[span.end:]
-    return text, [c for _, _, c in plans]
+    return text, [c for _, _, c in plans if c.description or not c.applied]
 
 
 def _one_line(s: str) -> str:

@@ -1,0 +1,106 @@
+"""Fixes found by the search over small edits (symcheck.repair).
+
+Each document below is written here with one slip injected (two in the last case);
+the fix the engine offers must be exactly the relation as it should have been
+written, compared as parsed trees, never as engine output copied into the test.
+A relation with no small fix gets none, and every fix offered checks as true when
+it is put back into its document.
+"""
+from __future__ import annotations
+
+import pytest
+
+from symcheck import irutil
+from symcheck.latex.parser import parse_row
+from symcheck.pipeline import CheckOptions, check_text
+from symcheck.report import corrected
+from symcheck.results import verdict_of
+from symcheck.source import MappedText
+
+OPTS = CheckOptions(timeout=10.0)
+
+# (name, lines before the slip, the slipped relation, the relation as it should read)
+CASES = [
+    ("wrong index",
+     "$$y_1 = 2 x_1 + x_2$$\n$$y_2 = x_1 + 3 x_2$$\n",
+     "y_1 + y_2 = 3 x_1 + 4 x_1", "y_1 + y_2 = 3 x_1 + 4 x_2"),
+    ("swapped indices",
+     "$$W = \\begin{pmatrix} w_{11} & w_{12} \\\\ w_{21} & w_{22} \\end{pmatrix}$$\n"
+     "$$\\mathbf{v} = \\begin{pmatrix} v_1 \\\\ v_2 \\end{pmatrix}$$\n",
+     "W \\mathbf{v} = \\begin{pmatrix} w_{11} v_1 + w_{21} v_2 \\\\ w_{21} v_1 + w_{22} v_2 \\end{pmatrix}",
+     "W \\mathbf{v} = \\begin{pmatrix} w_{11} v_1 + w_{12} v_2 \\\\ w_{21} v_1 + w_{22} v_2 \\end{pmatrix}"),
+    ("wrong layer label",
+     "$$\\delta^{(1)} = 2 z$$\n$$\\delta^{(2)} = 3 z^2$$\n$$g = \\delta^{(1)} z$$\n",
+     "g = \\delta^{(2)} z", "g = \\delta^{(1)} z"),
+    ("missing transpose",
+     "$A \\in \\mathbb{R}^{m \\times n}$ and $\\mathbf{x} \\in \\mathbb{R}^{m}$.\n\n"
+     "$$\\mathbf{u} = A^T \\mathbf{x}$$\n",
+     "\\mathbf{u} = A \\mathbf{x}", "\\mathbf{u} = A^T \\mathbf{x}"),
+    ("sign",
+     "$$f = (x + 1)^2$$\n",
+     "f = x^2 - 2 x + 1", "f = x^2 + 2 x + 1"),
+    ("one entry of an entry-wise block",
+     "$$C = w_1 x_1 + w_2 x_2$$\n$$\\frac{\\partial C}{\\partial w_1} = x_1$$\n",
+     "\\frac{\\partial C}{\\partial w_2} = x_1", "\\frac{\\partial C}{\\partial w_2} = x_2"),
+    ("a repeated factor",
+     "$$h = a b$$\n",
+     "h = a b b", "h = a b"),
+    ("the left side carries the slip",
+     "$$C = x_1 w_1^2 + x_2 w_2$$\n",
+     "\\frac{\\partial C}{\\partial w_2} = 2 x_1 w_1", "\\frac{\\partial C}{\\partial w_1} = 2 x_1 w_1"),
+    ("one index changed through a term",
+     "$$s = u_1 (1 - u_1) + 2 u_2 (1 - u_2)$$\n",
+     "s = u_1 (1 - u_1) + 2 u_1 (1 - u_1)", "s = u_1 (1 - u_1) + 2 u_2 (1 - u_2)"),
+    ("two slips in one row",
+     "$$y = 2 a_1 + 3 b_2$$\n",
+     "y = 2 a_2 + 3 b_1", "y = 2 a_1 + 3 b_2"),
+]
+
+
+def _tree(latex: str) -> object:
+    chain = parse_row(MappedText.from_original(latex))
+    assert not hasattr(chain, "message"), latex
+    return irutil.strip_spans(chain)
+
+
+def _refuted(text: str) -> list:
+    res = check_text(text, "doc.md", OPTS)
+    return [d for d in res.diagnostics if d.code in ("SC100", "SC101")]
+
+
+@pytest.mark.parametrize("name, before, wrong, right", CASES, ids=[c[0] for c in CASES])
+def test_the_fix_is_the_relation_as_it_should_read(name: str, before: str, wrong: str, right: str) -> None:
+    text = before + f"$${wrong}$$\n"
+    [d] = _refuted(text)
+    assert d.fixes, f"{name}: no fix offered"
+    fix = d.fixes[0]
+    assert _tree(fix.latex) == _tree(right), fix.latex
+    assert fix.description.endswith(("; proved", "; verified numerically"))
+
+
+@pytest.mark.parametrize("name, before, wrong, right", CASES, ids=[c[0] for c in CASES])
+def test_every_fix_offered_checks_true_in_its_document(name: str, before: str, wrong: str, right: str) -> None:
+    text = before + f"$${wrong}$$\n"
+    [d] = _refuted(text)
+    for fix in d.fixes:
+        again = check_text(before + f"$${fix.latex}$$\n", "doc.md", CheckOptions(timeout=10.0, fixes=False))
+        last = [x for x in again.diagnostics if verdict_of(x.code) is not None][-1]
+        assert verdict_of(last.code) in ("proved", "verified"), (fix.latex, last.message)
+
+
+@pytest.mark.parametrize("before, wrong", [
+    ("$$f = (x + 1)^2$$\n", "f = x^3 + 7"),
+    ("$$y_1 = 2 x_1 + x_2$$\n", "y_1 = \\frac{x_1}{x_2}"),
+])
+def test_no_small_fix_no_fix(before: str, wrong: str) -> None:
+    [d] = _refuted(before + f"$${wrong}$$\n")
+    assert d.fixes == ()
+
+
+def test_a_fix_of_the_left_side_is_applied_to_the_left_side() -> None:
+    name, before, wrong, right = CASES[[c[0] for c in CASES].index("the left side carries the slip")]
+    text = before + f"$${wrong}$$\n"
+    res = check_text(text, "doc.md", OPTS)
+    out, changes = corrected.correct(res)
+    assert [c.applied for c in changes] == [True]
+    assert _tree(out.splitlines()[-1].strip("$")) == _tree(right)
