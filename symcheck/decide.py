@@ -280,6 +280,9 @@ class Decider:
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
             cx = self.counterexample(diffs, lhs, rhs, rng, deadline)
             if cx is not None:
+                named = self.new_names(st, insts, deadline, notes)
+                if named is not None:
+                    return named
                 pairs, msg = cx
                 return Outcome("SC100", f"refuted: the sides differ{_where(inst)}{msg}", ("exact evaluation",),
                                tuple(pairs), tuple(sorted(notes)))
@@ -308,6 +311,48 @@ class Decider:
         bound = (f"{TRIALS} random trials at each of {len(insts)} instance(s), all equal (exact rational "
                  "arithmetic; 50- and 90-digit arithmetic where exp or log appear)")
         return Outcome("SC002", f"verified numerically {scope}: {bound}", (bound,), notes=tuple(sorted(notes)))
+
+    def new_names(self, st: Statement, insts: list["Instance"], deadline: float,
+                  notes: set[str]) -> Outcome | None:
+        """``z = w_0 + w_1 x_{i1} + w_2 x_{i2}`` with w named here for the first time:
+        the author introduces coefficients, and the relation claims that some w, the
+        same for every i, makes it hold.  Solved exactly (the w enter linearly) and the
+        solution substituted back at every instance; proved only when every
+        difference then vanishes symbolically."""
+        fresh = _fresh_names(self.ctx, st)
+        if not fresh:
+            return None
+        rel = st.relation
+        eqs: list[object] = []
+        unknowns: set[sp.Symbol] = set()
+        for inst in insts:
+            low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, cost_args=self.cost_args(st),
+                          generic=inst.generic, locals_=self.locals(st))
+            low.position = low.stmt_position = rel.span.start
+            low.deadline = deadline
+            a, b = as_scalar(low.lower(rel.lhs)), as_scalar(low.lower(rel.rhs))
+            for x, y in zip(_flat(a), _flat(b)):
+                d = sp.expand(x - y)  # type: ignore[operator]
+                eqs.append(d)
+                unknowns |= {v for v in numeric.free_symbols([d]) if _leaf_key(v.name) in fresh}
+        if not unknowns or len(eqs) > 64 or any(numeric.tree_size(e, 4000) > 4000 for e in eqs):
+            return None
+        xs = sorted(unknowns, key=lambda v: v.name)
+        if any(sp.Poly(e, *xs).total_degree() > 1 for e in eqs):
+            return None
+        sol = sp.linsolve(eqs, xs)
+        if not sol or len(sol) != 1:
+            return None
+        values = dict(zip(xs, next(iter(sol))))
+        if any(set(v.free_symbols) & unknowns for v in values.values()):
+            return None  # not determined: some w stays free
+        if time.monotonic() > deadline or any(sp.expand(e.xreplace(values)) != 0 for e in eqs):
+            return None
+        shown = ", ".join(f"{v.name} = {sp.sstr(values[v])}" for v in xs)
+        notes.add("new names introduced by this relation: " + ", ".join(sorted(fresh)))
+        return Outcome("SC001", f"proved, reading {', '.join(v.name for v in xs)} as coefficients the relation "
+                                f"introduces: it holds at every instance with {shown}",
+                       ("exact linear solve", "symbolic simplification"), notes=tuple(sorted(notes)))
 
     def size_text(self, inst: Instance) -> str:
         shown = [f"{names.display(k)} = {v}" for k, v in sorted(inst.sizes.items())
@@ -477,6 +522,34 @@ def _mentions_model(ctx: Context, node: object) -> bool:
         if f is not None and (f.body is not None or f.names_entries_of is not None):
             return True
     return False
+
+
+def _leaf_key(name: str) -> str:
+    """``w_{0}`` → ``w``: the family a leaf belongs to."""
+    return name.split("_", 1)[0]
+
+
+def _fresh_names(ctx: Context, st: Statement) -> set[str]:
+    """Names this relation uses for the first time and the document never defines:
+    bases of subscripted symbols (w in w_0, w_1) that no earlier statement mentions."""
+    from symcheck import irutil
+    earlier: set[str] = set()
+    for other in ctx.statements:
+        if other.index < st.index:
+            # a bare w in "∂C/∂w, for any coefficient w" is no use of the coefficients w_k
+            earlier |= {names.key(x) for x in irutil.walk(other.relation) if isinstance(x, ir.Symbol)
+                        and (x.sub or names.key(x) in ctx.quantities)}
+    here = {names.key(x) for x in irutil.walk(st.relation) if isinstance(x, ir.Symbol) and x.sub}
+    out = set()
+    for k in here - earlier:
+        q = ctx.quantities.get(k)
+        f = ctx.families.get(k)
+        if (q is not None and (q.definition is not None or q.grid is not None)) or \
+                (f is not None and (f.body is not None or f.names_entries_of is not None)) or k in ctx.functions:
+            continue
+        if len(k) == 1 and k.isalpha():
+            out.add(k)
+    return out
 
 
 def _defined_anywhere(ctx: Context, key: str) -> bool:

@@ -79,6 +79,11 @@ def shape_text(v: object) -> str:
     return f"{v.shape[0]}×{v.shape[1]}" if is_matrix(v) else "scalar"  # type: ignore[union-attr]
 
 
+def _walk_symbols(node: object) -> list[ir.Symbol]:
+    from symcheck import irutil
+    return [x for x in irutil.walk(node) if isinstance(x, ir.Symbol)]
+
+
 def _plain_number(v: object) -> bool:
     v = as_scalar(v)
     return not is_matrix(v) and isinstance(v, sp.Basic) and v.is_number is True
@@ -156,6 +161,25 @@ class Lowerer:
         low.use_simplex = self.use_simplex
         return low
 
+    def index_letters(self, key: str) -> frozenset[str]:
+        """Index letters a quantity's definition leaves free, through the quantities it
+        uses (``z = v_0 + u_{11} v_1 x_{i1}`` depends on i): its value depends on them."""
+        memo = self.ctx.__dict__.setdefault("index_letters", {})
+        if key in memo:
+            return memo[key]
+        from symcheck.indices import free_letters
+        memo[key] = frozenset()  # a cycle contributes nothing
+        q = self.ctx.quantities.get(key)
+        out: set[str] = set()
+        if q is not None and q.definition is not None:
+            out |= set(free_letters(q.definition))
+            for sym in (x for x in _walk_symbols(q.definition)):
+                k = names.key(sym)
+                if k != key and k in self.ctx.quantities:
+                    out |= self.index_letters(k)
+        memo[key] = frozenset(out)
+        return memo[key]
+
     def late_inputs(self) -> tuple[str, ...]:
         """Inputs a later section goes on to define (z ∈ R^K first, z = W h + b in the
         next section): before that section they are still inputs."""
@@ -198,8 +222,10 @@ class Lowerer:
         if key in self.frozen:
             return self.frozen[key]
         cacheable = not self.frozen and not self.generic
+        letters = self.index_letters(key)
         ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())), self.symmetric,
-              self.late_inputs(), self.use_simplex)
+              self.late_inputs(), self.use_simplex,
+              tuple(sorted((k, v) for k, v in self.indices.items() if k in letters)))
         cache = self.ctx.__dict__.setdefault("value_cache", {})
         if cacheable and ck in cache:
             return cache[ck]

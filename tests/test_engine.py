@@ -108,6 +108,10 @@ CASES = [
      "A one-hot target $y \\in \\mathbb{R}^{K}$ and logits $z \\in \\mathbb{R}^{K}$.\n\n"
      "$$\\sum_{k=1}^{K} y_k = 1$$\n$$\\sum_{k=1}^{K} y_k = 0$$\n",
      [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
+    ("coefficients named for the first time: some choice, the same for every i, must exist",
+     "$$x = \\begin{bmatrix} x_1 \\\\ x_2 \\\\ x_3 \\end{bmatrix}$$\n"
+     "$$z = a_0 + a_1 (x_{i} + 1) + a_2 x_{i}$$\n$$z = w_0 + w_1 x_{i}$$\n$$z = c_0 + c_1 x_{i}^2$$\n",
+     [(1, "definition"), (2, "definition"), (3, "proved"), (4, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
