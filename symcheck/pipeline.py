@@ -41,8 +41,21 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     parsed: list[tuple[int, object, object, int]] = []
     group = 0
     for fi, frag in enumerate(doc.fragments):
+        seen_rows: dict[str, int] = {}
+        prev_lhs: str | None = None
         for row in frag.rows:
             text = row.text
+            squashed = "".join(text.text.split())
+            lhs = squashed.split("=", 1)[0] if "=" in squashed and not row.continues else None
+            if squashed in seen_rows and len(squashed) > 8:
+                # a row written twice in one block: usually a copy the source duplicated
+                diags.append(Diagnostic("SC303", "this row repeats a row above it in the same block word for "
+                                        "word (duplicated in the source?); checked again", text.span(), path))
+            elif lhs is not None and lhs == prev_lhs and len(lhs) > 4:
+                diags.append(Diagnostic("SC303", "this row has the same left side as the row above it but a "
+                                        "different right side (a garbled or mislabelled row?)", text.span(), path))
+            seen_rows.setdefault(squashed, 1)
+            prev_lhs = lhs if lhs is not None else prev_lhs if row.continues else None
             op = None
             if row.continues:
                 m = _LEADING_OP.match(text.text)

@@ -195,3 +195,13 @@ def test_a_point_that_cannot_be_evaluated_is_no_evidence_of_equality() -> None:
     assert _differs(sp.Heaviside(x), sp.Integer(1), sp.Heaviside(x) - 1, {x: sp.Integer(0)}) is None
     assert _differs(sp.Heaviside(x), sp.Integer(1), sp.Heaviside(x) - 1, {x: sp.Integer(-1)}) is True
     assert _differs(sp.Max(0, x), x, sp.Max(0, x) - x, {x: sp.Integer(3)}) is False
+
+
+def test_duplicated_and_mislabelled_rows_are_reported() -> None:
+    text = ("$$\\begin{aligned}\nf &= (x + 1)^2 \\\\\ng_{1} &= x^2 + 2x + 1 \\\\\n"
+            "g_{1} &= x^2 + 2x + 1 \\\\\ng_{1} &= x^2 + 2x + 2\n\\end{aligned}$$\n")
+    res = check_text(text, "doc.md", FAST)
+    li = LineIndex(text)
+    notes = [(li.position(d.span.start)[0], d.message.split(";")[0]) for d in res.diagnostics if d.code == "SC303"]
+    assert [line for line, _ in notes] == [4, 5]
+    assert "word for word" in notes[0][1] and "same left side" in notes[1][1]
