@@ -385,7 +385,8 @@ class Decider:
             if isinstance(n, ir.Symbol) and not n.sub and names.key(n) in self.ctx.functions:
                 fd = self.ctx.functions[names.key(n)]
                 if fd.span.start <= st.relation.span.start:
-                    out.update(p for p in fd.params if "_" not in p)
+                    # J(w) with w the document's own vector: w keeps its meaning and shape
+                    out.update(p for p in fd.params if "_" not in p and p not in self.ctx.shapes)
         return frozenset(out)
 
     def cost_args(self, st: Statement) -> dict[str, tuple[str, ...]]:
@@ -399,13 +400,17 @@ class Decider:
         for t in range(2 if self.quick else TRIALS):
             if time.monotonic() > deadline:
                 raise Timeout
-            if t < 2:
-                point = {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
-            else:
-                # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable
-                point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60)) for s in free}
+            for attempt in range(3):  # a point where a side is undefined (a singular matrix): draw again
+                if t < 2 and attempt == 0:
+                    point = {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
+                else:
+                    # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable
+                    point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60)) for s in free}
+                verdicts = [_differs(_flat(lhs)[k], _flat(rhs)[k], d, point) for k, d in enumerate(diffs)]
+                if None not in verdicts or any(verdicts):
+                    break
             for k, d in enumerate(diffs):
-                verdict = _differs(_flat(lhs)[k], _flat(rhs)[k], d, point)
+                verdict = verdicts[k]
                 if verdict is None:
                     self.unevaluated += 1  # no verdict at this point: it cannot count as equal
                 if not verdict:

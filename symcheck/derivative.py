@@ -24,6 +24,18 @@ def _strip(node: object) -> object:
     return node
 
 
+def _applied_argument(num: object) -> ir.Symbol | None:
+    """x in f(x) (read as f applied to one plain symbol), else None."""
+    num = _strip(num)
+    if isinstance(num, ir.Apply) and len(num.args) == 1 and isinstance(_strip(num.args[0]), ir.Symbol):
+        return _strip(num.args[0])  # type: ignore[return-value]
+    if isinstance(num, ir.Mul) and len(num.factors) == 2 and isinstance(num.factors[0], ir.Symbol) \
+            and isinstance(num.factors[1], ir.Paren) and len(num.factors[1].items) == 1 \
+            and isinstance(_strip(num.factors[1].items[0]), ir.Symbol):
+        return _strip(num.factors[1].items[0])  # type: ignore[return-value]
+    return None
+
+
 def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
     if n.num is None:
         raise LowerError("unsupported", "a derivative operator applied to nothing", n.span)
@@ -31,7 +43,13 @@ def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
         raise LowerError("unsupported", f"a {n.kind} derivative", n.span)
     result: object | None = None
     num: object = n.num
-    for var, order in n.wrt:
+    wrt = n.wrt
+    if n.kind == "nabla" and not wrt:
+        arg = _applied_argument(num)
+        if arg is None:
+            raise LowerError("unsupported", "a gradient ∇ that does not say with respect to what", n.span)
+        wrt = ((arg, 1),)  # ∇f(x): with respect to the argument written
+    for var, order in wrt:
         for _ in range(order):
             result = differentiate(low, num if result is None else None, var, n.span, result)
     return result
@@ -47,7 +65,8 @@ def _function_derivative(low: Lowerer, num: object, var: object, span: ir.Span) 
     if vk in low.ctx.functions and vk not in low.locals:
         raise LowerError("unsupported", f"a derivative with respect to the function {names.display(vk)} "
                          "(a chain rule written with function names)", span)
-    if fd is not None and k not in low.locals and not fd.contradicts:
+    if fd is not None and k not in low.locals and not fd.contradicts \
+            and not any(p in low.ctx.shapes for p in fd.params):  # J(w) of a vector w: the general path
         if vk not in fd.params and len(fd.params) == 1:
             x = leaf(names.display(vk))  # df/dv for a function of one variable: f'(v)
             return sp.diff(low._apply_def(fd, [x]), x)

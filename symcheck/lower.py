@@ -605,6 +605,10 @@ class Lowerer:
         if len(fd.params) != len(args):  # type: ignore[attr-defined]
             raise LowerError("unsupported", "wrong number of arguments", arg.span)
         if any(is_matrix(a) for a in args):
+            whole = all(p in self.ctx.shapes for p in fd.params)  # type: ignore[attr-defined]
+            if whole:
+                # J(w) = ‖y - Xw‖² with w the document's vector: a function of the whole vector
+                return self._apply_def(fd, args)
             if len(args) == 1:
                 return args[0].applyfunc(lambda x: self._apply_def(fd, [x]))  # type: ignore[union-attr]
             raise LowerError("unsupported", "a function of several matrices", arg.span)

@@ -165,21 +165,43 @@ def _assumed_nearby(doc: Document, fi: int, parser: object, words: tuple[str, ..
     """"For symmetric $A$ this becomes …", "$Q$ is positive definite", "identities for
     scalar $z$": an assumption the text makes for what follows (the next few pieces of
     math)."""
-    _SYMMETRIC = words
     out: list[str] = []
-    for k in range(max(0, fi - 3), fi):
+    for k in range(fi):
+        if k < fi - 3 and not _stated_for_all(doc, k, words):
+            continue  # a local assumption ("for symmetric A this becomes") reaches a few rows
         frag = doc.fragments[k]
         if frag.display:
             continue
-        before = frag.prose_before.text.lower()[-40:]
-        after = doc.fragments[k + 1].prose_before.text.lower()[:40]
-        if any(w in before for w in _SYMMETRIC) or any(after.strip().startswith(p + " " + w) or
-                                                        after.strip().startswith(w)
-                                                        for w in _SYMMETRIC for p in ("is", "be")):
+        if any(_CANCEL in doc.fragments[j].prose_before.text.lower() for j in range(k + 1, fi + 1)):
+            continue  # "and for a general A …": the assumption no longer holds here
+        if _assumes(doc, k, words):
             sym = parser.parse_expr(frag.text)  # type: ignore[attr-defined]
+            if isinstance(sym, (ir.Chain, ir.Relation)) and _stated_for_all(doc, k, words):
+                rel = sym.relations[0] if isinstance(sym, ir.Chain) and sym.relations else sym
+                sym = getattr(rel, "lhs", None)
             if isinstance(sym, ir.Symbol):
                 out.append(names.key_with_sub(sym) or names.key(sym))
     return tuple(sorted(set(out)))
+
+
+_CANCEL = "general"
+
+
+def _assumes(doc: Document, k: int, words: tuple[str, ...]) -> bool:
+    before = doc.fragments[k].prose_before.text.lower()[-40:]
+    after = doc.fragments[k + 1].prose_before.text.lower()[:40] if k + 1 < len(doc.fragments) else ""
+    return any(w in before for w in words) or any(after.strip().startswith(p + " " + w) or after.strip().startswith(w)
+                                                  for w in words for p in ("is", "be"))
+
+
+def _stated_for_all(doc: Document, k: int, words: tuple[str, ...]) -> bool:
+    """"Let $A \in \mathbb{R}^{n\times n}$ be symmetric": said where A is introduced,
+    the assumption holds for the whole document."""
+    frag = doc.fragments[k]
+    if frag.display or "\\in" not in frag.text.text and "\\in " not in frag.text.text:
+        return False
+    after = doc.fragments[k + 1].prose_before.text.lower().strip()[:40] if k + 1 < len(doc.fragments) else ""
+    return any(after.startswith(p + " " + w) for w in words for p in ("is", "be"))
 
 
 def _declaration_list(text: MappedText, parser: object) -> list[ir.Chain]:

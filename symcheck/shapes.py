@@ -127,6 +127,8 @@ class ShapeInference:
                         if q.transposed_def:
                             s = (s[1], s[0])
                         self._set(q.key, s)
+            for fd in c.functions.values():
+                self.of(fd.body)  # f(x) = ½ x^T A x - b^T x: x is a vector
             for st in c.statements:
                 rel = st.relation
                 # claims are checked against shapes, never used to infer them: a
