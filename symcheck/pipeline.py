@@ -195,7 +195,7 @@ def _assumes(doc: Document, k: int, words: tuple[str, ...]) -> bool:
 
 
 def _stated_for_all(doc: Document, k: int, words: tuple[str, ...]) -> bool:
-    """"Let $A \in \mathbb{R}^{n\times n}$ be symmetric": said where A is introduced,
+    r""""Let $A \in \mathbb{R}^{n\times n}$ be symmetric": said where A is introduced,
     the assumption holds for the whole document."""
     frag = doc.fragments[k]
     if frag.display or "\\in" not in frag.text.text and "\\in " not in frag.text.text:
