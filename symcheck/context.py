@@ -141,6 +141,15 @@ def unwrap(node: object) -> object:
     return node
 
 
+def _squared_symbol(node: object) -> ir.Symbol | None:
+    """σ in ``σ^2`` (a plain Greek or Latin letter squared), else None."""
+    node = unwrap(node)
+    if isinstance(node, ir.Pow) and isinstance(node.exp, ir.Number) and node.exp.text == "2" \
+            and isinstance(node.base, ir.Symbol) and not node.base.sub and not node.base.prime:
+        return node.base
+    return None
+
+
 def _lhs_symbol(node: object) -> tuple[ir.Symbol | None, bool]:
     node = unwrap(node)
     if isinstance(node, ir.Transpose):
@@ -265,6 +274,17 @@ class Builder:
             # at the optimum only, whatever their right side
             return Statement(rel, "condition", 0)
         self._underbrace_shapes(rel)
+        squared = _squared_symbol(lhs)
+        if pos == 0 and squared is not None and not _numeric(rhs):
+            k = self.quantity_key(squared)
+            q = c.quantities.get(k)
+            if (q is None or (q.definition is None and q.grid is None)) and k not in c.functions \
+                    and not _mentions(rhs, k):
+                # "σ^2 = (1/m) Σ (x_i - μ)^2": the variance defines σ (≥ 0) as its square root
+                q = c.quantities.setdefault(k, Quantity(k, span=squared.span))
+                half = ir.Frac(ir.Number("1", rel.span), ir.Number("2", rel.span), rel.span)
+                q.definition = ir.Pow(ir.Paren((rhs,), "(", rhs.span), half, rhs.span)  # type: ignore[attr-defined]
+                return Statement(rel, "definition", 0, defines=k)
         fam = _grid_family(rhs, set())
         sym, transposed = _lhs_symbol(lhs)
         # f(x) = … : a function definition

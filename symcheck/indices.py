@@ -111,4 +111,25 @@ class RangeFinder:
             if f.body is not None and depth < 4 and pos < len(f.params):
                 return self.range_of(f.params[pos], f.body, depth + 1)
         vals = {t[pos] for t in self.family_indices(k) if len(t) == len(s.sub or ())}
-        return vals or None
+        return vals or self._summed_range(k, pos, len(s.sub or ()))
+
+    def _summed_range(self, k: str, pos: int, arity: int) -> set[int] | None:
+        """x_j with j free, where the document sums x_i for i = 1..m: j ranges there too."""
+        for st in self.ctx.statements:
+            for n in irutil.walk(st.relation):
+                if not (isinstance(n, ir.Sum) and n.index is not None and n.lower is not None
+                        and n.upper is not None):
+                    continue
+                letter = n.index.base
+                used = any(isinstance(x, ir.Symbol) and names.key(x) == k and x.sub and len(x.sub) == arity
+                           and isinstance(x.sub[pos], ir.Symbol) and x.sub[pos].base == letter
+                           for x in irutil.walk(n.body))
+                if not used:
+                    continue
+                try:
+                    lo, hi = self.low.index_value(n.lower), self.low.index_value(n.upper)
+                except LowerError:
+                    continue
+                if 0 <= hi - lo < 64:
+                    return set(range(lo, hi + 1))
+        return None

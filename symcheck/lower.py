@@ -393,6 +393,8 @@ class Lowerer:
                     self.notes.add(f"{names.display(k)} is never defined as a matrix; read as "
                                    f"{names.display(target)}, whose entries are the {names.display(k)}_{{ij}}")
                     return self.qval(target)
+            if s.base == "sigma" and k not in c.functions and not s.accent:
+                return leaf(names.display(k))  # σ, σ²: a standard deviation unless σ(·) is defined
             if functions.lookup(s.base) is not None and s.base not in ("exp", "log") and k not in c.families:
                 raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
                                  "without its argument", s.span)
@@ -761,6 +763,8 @@ class Lowerer:
             raise LowerError("pattern", f"matrix pattern: {e}", m.span)
 
     def _Entry(self, n: ir.Entry) -> Value:
+        if isinstance(n.arg, ir.Paren) and n.arg.delim in ("|", "||"):
+            return self.norm(n)
         v = self.lower(n.arg)
         idx = tuple(self.index_value(x) for x in n.sub)
         if not is_matrix(v):
@@ -771,6 +775,19 @@ class Lowerer:
         if len(idx) == 2 and 1 <= idx[0] <= r and 1 <= idx[1] <= c:
             return v[idx[0] - 1, idx[1] - 1]  # type: ignore[index]
         raise LowerError("index", f"entry {idx} of a {shape_text(v)} matrix", n.span)
+
+    def norm(self, n: ir.Entry) -> Value:
+        """‖x‖_1, ‖x‖_2, ‖A‖_F, ‖x‖_∞: the norm its subscript names."""
+        v = as_scalar(self.lower(n.arg.items[0]))  # type: ignore[attr-defined]
+        entries = list(v) if is_matrix(v) else [v]  # type: ignore[call-overload]
+        kind = n.sub_text.strip().strip("{}").replace("\\", "")
+        if kind in ("1",):
+            return sp.Add(*[sp.Abs(x) for x in entries])
+        if kind in ("2", "F", "Fro", "fro") and (kind != "2" or not is_matrix(v) or 1 in v.shape):  # type: ignore[union-attr]
+            return sp.sqrt(sp.Add(*[x ** 2 for x in entries]))
+        if kind in ("infty", "inf", "max"):
+            return sp.Max(*[sp.Abs(x) for x in entries])
+        raise LowerError("unsupported", f"the norm with subscript {n.sub_text}", n.span)
 
     @staticmethod
     def vertical_sum(m: ir.Matrix) -> bool:

@@ -112,6 +112,16 @@ CASES = [
      "$$x = \\begin{bmatrix} x_1 \\\\ x_2 \\\\ x_3 \\end{bmatrix}$$\n"
      "$$z = a_0 + a_1 (x_{i} + 1) + a_2 x_{i}$$\n$$z = w_0 + w_1 x_{i}$$\n$$z = c_0 + c_1 x_{i}^2$$\n",
      [(1, "definition"), (2, "definition"), (3, "proved"), (4, "refuted")]),
+    ("a variance defines sigma; norms named by their subscript",
+     "$$\\mu = \\frac{1}{m}\\sum_{i=1}^{m} x_i$$\n$$\\sigma^2 = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu)^2$$\n"
+     "$$\\sigma^2 = \\frac{1}{m}\\sum_{i=1}^{m} x_i^2 - \\mu^2$$\n$$\\sigma^2 = \\frac{1}{m}\\sum_{i=1}^{m} x_i^2 + \\mu^2$$\n",
+     [(1, "definition"), (2, "definition"), (3, "proved"), (4, "refuted")]),
+    ("a function of the document's vector, its gradient by the argument written, symmetry said once",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
+     "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n\nSome text.\n\nMore text.\n\n$$\\nabla f(x) = A x - b$$\n"
+     "$$\\nabla f(x) = A x + b$$\n$$\\|x\\|_2^2 = x^T x$$\n$$\\|x\\|_1 = x^T x$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (9, "proved"), (10, "refuted"),
+      (11, "proved"), (12, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),

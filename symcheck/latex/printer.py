@@ -188,6 +188,8 @@ def to_latex(node: object) -> str:  # noqa: C901 -- one branch per node type
     if isinstance(n, ir.Transpose):
         return f"{_base(n.arg)}^{{T}}"
     if isinstance(n, ir.Entry):
+        if isinstance(n.arg, ir.Paren) and n.arg.delim in ("|", "||"):
+            return f"{to_latex(n.arg)}_{{{_sub(n.sub)}}}"  # ‖A‖_F: the bars already group
         return f"\\left({to_latex(n.arg)}\\right)_{{{_sub(n.sub)}}}"
     if isinstance(n, ir.Paren):
         inner = ", ".join(to_latex(x) for x in n.items)

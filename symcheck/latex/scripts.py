@@ -218,7 +218,9 @@ def apply_scripts(base: object, scripts: list[Script], pos: dict, row) -> object
             node = replace(node, prime=node.prime + primes)
     else:
         if sub is not None and isinstance(base, ir.Paren) and len(base.items) == 1:
-            node = ir.Entry(base.items[0], sub_items(sub, pos, row), union(base.span, sub.span),
+            # (W^T)_{ij} is an entry; ‖A‖_F, ‖x‖_1 keep their bars: a norm named by its subscript
+            inner = base if base.delim in ("|", "||") else base.items[0]
+            node = ir.Entry(inner, sub_items(sub, pos, row), union(base.span, sub.span),
                             sub_text(sub.raw))
             base = node
         elif sub is not None:
