@@ -125,6 +125,35 @@ def check_one(path: str, timeout: float, strict: bool, run_implementations: bool
         return FileResult(path=path, text=text, diagnostics=(diag,))
 
 
+DEFAULT_JOBS: int | None = None  # None: one worker per core
+
+
+def _check_path(job: tuple[str, float, bool, bool]) -> FileResult:
+    path, timeout, strict, run_implementations = job
+    msg = read_error(path)
+    return FileResult(path=path, text="", error=msg) if msg else check_one(path, timeout, strict, run_implementations)
+
+
+def check_all(files: list[str], timeout: float, strict: bool, run_implementations: bool,
+              jobs: int | None) -> list[FileResult]:
+    """Check every file, in worker processes when there are several files and cores.
+    Each file is checked on its own, so the results (in the order given) are the same
+    bytes whatever the number of workers."""
+    work = [(p, timeout, strict, run_implementations) for p in files]
+    n = min(len(files), jobs if jobs is not None else (DEFAULT_JOBS or os.cpu_count() or 1), 8)
+    if n <= 1:
+        return [_check_path(w) for w in work]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method)) as pool:
+            return list(pool.map(_check_path, work))
+    except (OSError, RuntimeError):  # no processes here (a sandbox): one after the other
+        return [_check_path(w) for w in work]
+
+
 def exit_code(results: Sequence[FileResult], strict: bool, io_error: bool) -> int:
     """2 beats 1 beats 0, so a partial run is never reported as a clean one."""
     if io_error or any(r.error for r in results):
@@ -151,14 +180,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     files, errors = _discover_reported(args.paths)
     if not files:
         return EXIT_ERROR
-    results: list[FileResult] = []
-    for path in files:
-        msg = read_error(path)
-        result = FileResult(path=path, text="", error=msg) if msg else check_one(path, args.timeout, args.strict,
-                                                                                     args.run_implementations)
+    results = check_all(files, args.timeout, args.strict, args.run_implementations, args.jobs)
+    for result in results:
         if result.error:
-            _error(path, result.error)
-        results.append(result)
+            _error(result.path, result.error)
     report = renderer(args.format)(results, quiet=args.quiet)
     if args.output:
         try:
@@ -267,6 +292,12 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {value!r}")
+    return int(value)
+
+
 def _positive(value: str) -> float:
     try:
         seconds = float(value)
@@ -295,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--run-implementations", action="store_true",
                        help="also run the reference implementations the front matter names (in a child "
                             "process) and compare them with the document; off by default: check runs no code")
+    check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help="check up to N files at once in worker processes (default: one per core)")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text format: show only warnings and errors, and the total")

@@ -146,6 +146,8 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
     if not hasattr(pipeline, "CheckOptions"):
         monkeypatch.setattr(pipeline, "CheckOptions", _StandInOptions, raising=False)
     calls: list[tuple[str, object]] = []
+    from symcheck import cli  # noqa: PLC0415
+    monkeypatch.setattr(cli, "DEFAULT_JOBS", 1, raising=False)  # the calls are recorded in this process
     codes = {"REFUTED": "SC100", "UNDECIDED": "SC200", "PROVED": "SC001"}
 
     def check_file(path: str, options: object) -> FileResult:

@@ -197,3 +197,17 @@ def test_subprocess_entry_point_is_deterministic(tmp_path):
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in json.loads(runs[0].stdout)["runs"][0]["results"]}
     assert uris <= {"n/a.md", "n/b.tex"}
+
+
+def test_worker_processes_give_the_same_bytes_as_one_process(tmp_path, monkeypatch, capsys):
+    """--jobs changes how long a run takes, never what it says (real engine, small notes)."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.md", "$$f = (x + 1)^2$$\n$$f = x^2 + 2x + 1$$\n$$f = x^2 + x + 1$$\n")
+    write(tmp_path / "b.md", "$$g = x (x + 2)$$\n$$g = x^2 + 3 x$$\n")
+    write(tmp_path / "c.md", "$$h = 2 x$$\n$$h = x + x$$\n")
+    one = run(capsys, "check", "--jobs", "1", ".")
+    many = run(capsys, "check", "--jobs", "3", ".")
+    assert one == many
+    assert one[0] == 1 and "a.md:3:3: SC100" in one[1] and "b.md:2:3: SC100" in one[1]
+    code, _, err = run(capsys, "check", "--jobs", "0", ".")
+    assert code == 2 and "at least 1" in err
