@@ -79,6 +79,25 @@ def shape_text(v: object) -> str:
     return f"{v.shape[0]}×{v.shape[1]}" if is_matrix(v) else "scalar"  # type: ignore[union-attr]
 
 
+def _applied(ctx: Context, base: str) -> bool:
+    """Does the document apply ``base`` to an argument anywhere (σ(z), σ(x_i^T w))?"""
+    memo = ctx.__dict__.setdefault("applied_names", {})
+    if base not in memo:
+        from symcheck import irutil
+        found = False
+        for st in ctx.statements:
+            for n in irutil.walk(st.relation):
+                if isinstance(n, ir.Apply) and n.func.base == base:
+                    found = True
+                elif isinstance(n, ir.Mul):
+                    found = found or any(isinstance(f, ir.Symbol) and f.base == base and isinstance(g, ir.Paren)
+                                         and op == "juxt" for f, g, op in zip(n.factors, n.factors[1:], n.ops))
+            if found:
+                break
+        memo[base] = found
+    return memo[base]
+
+
 def _walk_symbols(node: object) -> list[ir.Symbol]:
     from symcheck import irutil
     return [x for x in irutil.walk(node) if isinstance(x, ir.Symbol)]
@@ -393,8 +412,8 @@ class Lowerer:
                     self.notes.add(f"{names.display(k)} is never defined as a matrix; read as "
                                    f"{names.display(target)}, whose entries are the {names.display(k)}_{{ij}}")
                     return self.qval(target)
-            if s.base == "sigma" and k not in c.functions and not s.accent:
-                return leaf(names.display(k))  # σ, σ²: a standard deviation unless σ(·) is defined
+            if s.base == "sigma" and k not in c.functions and not s.accent and not _applied(c, "sigma"):
+                return leaf(names.display(k))  # σ, σ²: a standard deviation where σ(·) is never used
             if functions.lookup(s.base) is not None and s.base not in ("exp", "log") and k not in c.families:
                 raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
                                  "without its argument", s.span)
@@ -510,6 +529,21 @@ class Lowerer:
     def _Mul(self, n: ir.Mul) -> Value:
         factors = list(n.factors)
         ops = ["juxt"] + list(n.ops)
+        k = 0
+        while k + 1 < len(factors):
+            # \ln\sigma(z): the operator's argument is the function applied to what follows
+            f, nxt = factors[k], factors[k + 1]
+            if isinstance(f, ir.Apply) and len(f.args) == 1 and isinstance(f.args[0], ir.Symbol) \
+                    and isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" and nxt.delim == "(" \
+                    and self._callable(f.args[0]) is not None:
+                inner = ir.Mul((f.args[0], nxt), ("juxt",), f.args[0].span)
+                factors[k] = dataclasses.replace(f, args=(inner,))
+                del factors[k + 1]
+                del ops[k + 1]
+                continue
+            k += 1
+        if len(factors) == 1:
+            return self.lower(factors[0])
         vals: list[tuple[str, Value, Span]] = []
         k = 0
         while k < len(factors):

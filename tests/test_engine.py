@@ -122,6 +122,10 @@ CASES = [
      "$$\\nabla f(x) = A x + b$$\n$$\\|x\\|_2^2 = x^T x$$\n$$\\|x\\|_1 = x^T x$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (9, "proved"), (10, "refuted"),
       (11, "proved"), (12, "refuted")]),
+    ("an operator applied to a function call written without parentheses: ln σ(z)",
+     "$$\\ell = -y \\ln\\sigma(z) - (1 - y)\\ln(1 - \\sigma(z))$$\n"
+     "$$\\frac{\\partial \\ell}{\\partial z} = \\sigma(z) - y$$\n$$\\frac{\\partial \\ell}{\\partial z} = y - \\sigma(z)$$\n",
+     [(1, "definition"), (2, "proved"), (3, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
