@@ -182,10 +182,10 @@ def _free_index_letters(s: ir.Symbol) -> tuple[str, ...] | None:
         return None
     out = []
     for it in s.sub:
-        if isinstance(it, ir.Symbol) and not it.sub and len(it.base) == 1:
+        if isinstance(it, ir.Symbol) and not it.sub and len(it.base) == 1 and it.base.islower():
             out.append(it.base)
         else:
-            return None
+            return None  # L_{CE}, λ_{\max}, ℓ_δ: a label that is part of the name, not an index
     return tuple(out)
 
 

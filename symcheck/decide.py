@@ -283,6 +283,13 @@ class Decider:
                 named = self.new_names(st, insts, deadline, notes)
                 if named is not None:
                     return named
+                given = _first_named_values(self.ctx, st, lhs, rhs)
+                if given:
+                    # "λ_max/λ_min = 4/2": the relation gives values to names it introduces;
+                    # at a random value of those names it is false, which proves nothing
+                    return Outcome("SC202", "undecided: this relation gives a value to "
+                                            f"{', '.join(given)}, which the document names here for the first "
+                                            "time and defines nowhere", notes=tuple(sorted(notes)))
                 pairs, msg = cx
                 return Outcome("SC100", f"refuted: the sides differ{_where(inst)}{msg}", ("exact evaluation",),
                                tuple(pairs), tuple(sorted(notes)))
@@ -527,6 +534,46 @@ def _mentions_model(ctx: Context, node: object) -> bool:
         if f is not None and (f.body is not None or f.names_entries_of is not None):
             return True
     return False
+
+
+def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -> list[str]:
+    """Names (shown as written) that this relation uses for the first time, never
+    defined, when the other side is a plain number."""
+    from symcheck import irutil
+    if not any(not numeric.free_symbols(_flat(v)) for v in (lhs, rhs)):
+        return []
+    if not any(other is st for other in ctx.statements):
+        return []  # a relation built by another stage (cross-references, repairs): no "first time"
+    earlier: set[str] = set()
+    for other in ctx.statements:
+        if other.index < st.index and other.role != "claim":
+            for x in irutil.walk(other.relation):
+                if isinstance(x, ir.Symbol):
+                    earlier.add(names.key_with_sub(x) or names.key(x))
+    out = []
+    inside = {id(i) for x in irutil.walk(st.relation) if isinstance(x, ir.Symbol) and x.sub
+              for i in irutil.walk(ir.Chain(tuple(x.sub), (), x.span))}
+    for sm in irutil.walk(st.relation):  # a sum's index and bounds, a function's name: no value
+        if isinstance(sm, ir.Apply):
+            inside.add(id(sm.func))
+        if isinstance(sm, ir.Sum):
+            for part in (sm.index, sm.lower, sm.upper):
+                if part is not None:
+                    inside |= {id(i) for i in irutil.walk(part)}
+    for x in irutil.walk(st.relation):
+        if not isinstance(x, ir.Symbol) or id(x) in inside:
+            continue
+        k = names.key_with_sub(x) or names.key(x)
+        q = ctx.quantities.get(k)
+        from symcheck import functions
+        if functions.lookup(x.base) is not None or k in earlier or (q is not None and (q.definition is not None or q.grid is not None)) \
+                or k in ctx.functions or names.key(x) in ctx.families or k in ctx.size_symbols:
+            continue
+        if x.sub and names.key(x) in earlier:
+            continue  # x_3 of a family used before
+        if names.display(k) not in out:
+            out.append(names.display(k))
+    return out
 
 
 def _leaf_key(name: str) -> str:

@@ -39,6 +39,7 @@ LIBRARY: tuple[Known, ...] = (
     Known("cosh", ("cosh",), sp.cosh(X), r"\cosh x"),
     Known("sqrt", ("sqrt",), sp.sqrt(X), r"\sqrt{x}"),
     Known("abs", ("abs",), sp.Abs(X), r"|x|"),
+    Known("sign", ("sign", "sgn"), sp.sign(X), r"\operatorname{sign} x"),
 )
 
 _BY_ALIAS = {a.lower(): k for k in LIBRARY for a in k.aliases}

@@ -27,6 +27,9 @@ def free_letters(node: object, bound: frozenset[str] = frozenset(), out: list[st
         free_letters(node.body, frozenset(inner), out, sizes)
         return out
     if isinstance(node, ir.Symbol) and node.sub:
+        letters = [s for it in node.sub for s in irutil.symbols(it)]
+        if letters and all(len(s.base) > 1 or (s.base.isupper() and s.base not in sizes) for s in letters):
+            return out  # L_{CE}, λ_{max}: a label, not an index
         for it in node.sub:
             for s in irutil.symbols(it):
                 if not s.sub and len(s.base) == 1 and s.base not in bound and s.base not in sizes \
@@ -34,12 +37,16 @@ def free_letters(node: object, bound: frozenset[str] = frozenset(), out: list[st
                     out.append(s.base)
         return out
     if isinstance(node, ir.Cases):
+        # a letter in a condition is an index only where it also indexes something
+        # (δ_{ij}: 1 if i = j); in "1 if z > 0" z is a variable
+        subscripted = {t.base for n in irutil.walk(node) if isinstance(n, ir.Symbol) and n.sub
+                       for it in n.sub for t in irutil.symbols(it)}
         for value, cond in node.rows:
             free_letters(value, bound, out, sizes)
             if isinstance(cond, ir.Relation):
                 for s in irutil.symbols(cond):
                     if not s.sub and len(s.base) == 1 and s.base not in bound and s.base not in out \
-                            and s.base not in sizes:
+                            and s.base not in sizes and s.base in subscripted:
                         out.append(s.base)
         return out
     for ch in irutil.children(node):

@@ -430,6 +430,8 @@ class Lowerer:
                 and k not in c.quantities:
             a, b = (self.index_value(x) for x in s.sub)
             return sp.Integer(1 if a == b else 0)
+        if ks is not None and self._label_subscript(s):
+            return leaf(names.display(ks))  # λ_{\max}, L_{CE}: a name of its own, nothing to index
         idx = tuple(self.index_value(x) for x in s.sub)
         if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes):
             if k in self.frozen:
@@ -452,6 +454,21 @@ class Lowerer:
         if kind == "identity":
             return sp.eye(r)
         return sp.ones(r, c) if kind == "ones" else sp.zeros(r, c)
+
+    def _label_subscript(self, s: ir.Symbol) -> bool:
+        """A subscript that names rather than indexes: a word (max, CE, OLS), a Greek
+        letter, or a capital that is no size of the document."""
+        for it in s.sub or ():
+            if not isinstance(it, ir.Symbol) or it.sub:
+                return False
+            b = it.base
+            if b in self.indices or names.key(it) in self.sizes:
+                return False
+            if len(b) > 1 or (b.isalpha() and b.isupper()):
+                continue
+            return False
+        k = names.key(s)
+        return k not in self.ctx.quantities and k not in self.ctx.shapes and k not in self.frozen
 
     def _frozen_entry(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
         v = self.frozen[key]

@@ -126,6 +126,10 @@ CASES = [
      "$$\\ell = -y \\ln\\sigma(z) - (1 - y)\\ln(1 - \\sigma(z))$$\n"
      "$$\\frac{\\partial \\ell}{\\partial z} = \\sigma(z) - y$$\n$$\\frac{\\partial \\ell}{\\partial z} = y - \\sigma(z)$$\n",
      [(1, "definition"), (2, "proved"), (3, "refuted")]),
+    ("a value given to names introduced on the spot is not refuted at random values; labels are names",
+     "$$L_{CE} = -t \\ln a - (1 - t)\\ln(1 - a)$$\n$$\\lambda_{\\max}/\\lambda_{\\min} = \\frac{4}{2}$$\n"
+     "$$\\frac{\\partial L_{CE}}{\\partial t} = \\ln(1 - a) - \\ln a$$\n",
+     [(1, "definition"), (2, "undecided"), (3, "proved")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
