@@ -223,3 +223,11 @@ def test_duplicated_and_mislabelled_rows_are_reported() -> None:
     notes = [(li.position(d.span.start)[0], d.message.split(";")[0]) for d in res.diagnostics if d.code == "SC303"]
     assert [line for line, _ in notes] == [4, 5]
     assert "word for word" in notes[0][1] and "same left side" in notes[1][1]
+
+
+def test_worked_example_with_rounded_values_is_judged_within_their_rounding() -> None:
+    text = ("$$s = a + b$$\n\nTake $a = 0.3333$ and $b = 0.6666$. Then $s = 1$.\n\n"
+            "## Again\n\nTake $a = 0.3333$ and $b = 0.6666$. Then $s = 1.1$.\n")
+    got = [(line, v) for line, v, _ in verdicts(text)]
+    assert (3, "undecided") in got and (7, "refuted") in got
+    assert not any(v == "refuted" for line, v in got if line == 3)
