@@ -211,3 +211,12 @@ def test_same_input_same_output() -> None:
     a = check_text(text, "n.md", CheckOptions(timeout=5.0))
     b = check_text(text, "n.md", CheckOptions(timeout=5.0))
     assert [d for d in a.diagnostics if d.code == "SC104"] == [d for d in b.diagnostics if d.code == "SC104"] != []
+
+
+def test_corrected_document_carries_the_proved_reference() -> None:
+    from symcheck.report import corrected
+
+    text = MIN.replace("REF", "(1)")
+    fixed = corrected.render(check_text(text, "notes.md", CheckOptions(timeout=5.0)))
+    assert "Setting (2) to zero" in fixed and "Setting (1) to zero" not in fixed
+    assert sc104(fixed.split("## Changes made by symcheck")[0]) == []

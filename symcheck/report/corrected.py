@@ -1,4 +1,5 @@
-"""The corrected document: the input with each refuted relation replaced by its fix.
+"""The corrected document: the input with each refuted relation replaced by its fix
+(and each wrong cross-reference by the reference the engine proved, SC104).
 
 Only what symcheck proved is changed: relations refuted (SC100/SC101/SC103/SC110) that
 carry a fix, first fix only, and only the right-hand side the fix's span covers.
@@ -84,6 +85,16 @@ def _plan(result: FileResult) -> list[tuple[Span, str, Change]]:
     text = result.text
     plans: list[tuple[Span, str, Change]] = []
     for d in sorted(result.diagnostics, key=lambda d: (d.span.start, d.code)):
+        if d.code == "SC104" and d.fixes:
+            # a wrong cross-reference: the prose is replaced by the reference the engine proved
+            ref: Fix = d.fixes[0]
+            ok = 0 <= ref.span.start < ref.span.end <= len(text) and not any(
+                not (ref.span.end <= s.start or s.end <= ref.span.start) for s, _, c in plans if c.applied)
+            plans.append((ref.span, ref.latex, Change(index.position(ref.span.start)[0],
+                                                      text[ref.span.start:ref.span.end], ref.latex,
+                                                      ref.description, ok,
+                                                      "" if ok else "overlaps another fix")))
+            continue
         if d.code not in FIXABLE or not d.fixes:
             continue
         fix: Fix = d.fixes[0]
