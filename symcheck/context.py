@@ -324,6 +324,11 @@ class Builder:
                     f.params, f.body = letters, rhs
                     return Statement(rel, "definition", 0, defines=fk)
             elif not sym.sub or k != names.key(sym):
+                if isinstance(unwrap(rhs), ir.Add) and not transposed and any(
+                        isinstance(unwrap(t), ir.Symbol) and not unwrap(t).sub and self.quantity_key(unwrap(t)) == k
+                        for _, t in unwrap(rhs).terms):
+                    # W = W - γ ∂C/∂W: a step of an algorithm, even when W is already defined
+                    return Statement(rel, "update", 0, defines=k)
                 if k not in c.quantities or (c.quantities[k].definition is None
                                              and c.quantities[k].grid is None):
                     if any(isinstance(n, ir.Symbol) and n.sub is None and self.quantity_key(n) == k

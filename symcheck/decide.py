@@ -129,6 +129,24 @@ class Decider:
             return None
         return None
 
+    def check_update(self, st: Statement) -> Outcome | None:
+        """W = W - γ ∂C/∂W: the step must give W a value of W's own shape."""
+        try:
+            for sizes in test_sizes(self.ctx)[:1]:
+                low = Lowerer(self.ctx, dict(sizes), cost_args=self.cost_args(st))
+                low.position = low.stmt_position = st.relation.span.start
+                a, b = as_scalar(low.lower(st.relation.lhs)), as_scalar(low.lower(st.relation.rhs))
+                if is_matrix(a) != is_matrix(b) or (is_matrix(a) and a.shape != b.shape):  # type: ignore[union-attr]
+                    return Outcome("SC101", f"refuted: the update gives a {shape_text(b)} value to a "
+                                            f"{shape_text(a)} quantity", ("shape check",))
+        except LowerError as e:
+            if e.kind == "shape":
+                return Outcome("SC101", f"refuted: the update does not make sense: {e.message}", ("shape check",))
+        except (ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError, KeyError,
+                RecursionError, NotImplementedError):
+            return None
+        return None
+
     # ------------------------------------------------------------------------
     def instances(self, st: Statement) -> tuple[list[Instance], list[str]]:
         rel = st.relation

@@ -231,3 +231,16 @@ def test_worked_example_with_rounded_values_is_judged_within_their_rounding() ->
     got = [(line, v) for line, v, _ in verdicts(text)]
     assert (3, "undecided") in got and (7, "refuted") in got
     assert not any(v == "refuted" for line, v in got if line == 3)
+
+
+def test_update_rules_are_checked_for_shape_and_mended_by_a_transpose() -> None:
+    text = ("$W \\in \\mathbb{R}^{m \\times n}$ and $x \\in \\mathbb{R}^{n}$.\n\n"
+            "$$L = \\frac{1}{2} x^T W^T W x$$\n"
+            "$$W = W - \\eta \\frac{\\partial L}{\\partial W}$$\n"
+            "$$W = W - \\eta \\left(\\frac{\\partial L}{\\partial W}\\right)^T$$\n")
+    res = check_text(text, "doc.md", CheckOptions(timeout=10.0))
+    li = LineIndex(text)
+    by_line = {li.position(d.span.start)[0]: d for d in res.diagnostics if d.code in ("SC000", "SC101")}
+    assert by_line[4].code == "SC000" and "updates W" in by_line[4].message
+    assert by_line[5].code == "SC101" and by_line[5].fixes
+    assert "shapes now agree" in by_line[5].fixes[0].description
