@@ -95,8 +95,8 @@ class Context:
         k = names.key_with_sub(s) or names.key(s)
         for key in {k, names.key(s)}:
             q = self.quantities.get(key)
-            if q is not None and (q.definition is not None or q.grid is not None or q.declared is not None):
-                return None
+            if q is not None and (q.definition is not None or q.grid is not None):
+                return None  # "1 ∈ R^d" only sizes the ones vector; a definition would rename it
             if key in self.families or key in self.functions:
                 return None
         return kind

@@ -701,6 +701,15 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
     return _offer(found, rel, text)
 
 
+def _same_sides(rel: ir.Relation) -> bool:
+    """Both sides the same expression once x^1 is read as x."""
+    def one(n: object) -> object | None:
+        if isinstance(n, ir.Pow) and isinstance(n.exp, ir.Number) and n.exp.text == "1":
+            return n.base
+        return None
+    return irutil.strip_spans(irutil.rebuild(rel.lhs, one)) == irutil.strip_spans(irutil.rebuild(rel.rhs, one))
+
+
 def _shapes_agree(ctx: Context, st: Statement, cand: ir.Relation) -> bool:
     """Both sides of an update rule build, at every test size, into values of one shape."""
     from symcheck.decide import test_sizes
@@ -726,6 +735,8 @@ def _offer(found: list[tuple[tuple[_Edit, ...], ir.Relation, str]], rel: ir.Rela
     order = sorted(range(len(found)), key=lambda k: (len(found[k][0]), found[k][2] != "proved", k))
     for k in order:
         chosen, cand, how = found[k]
+        if _same_sides(cand):
+            continue  # C^1 = C: true by its form, whatever the document says; no fix
         lhs_changed = any(e.side == "lhs" for e in chosen)
         if lhs_changed and right_only:
             continue  # the left side is changed only when no change of the right side works

@@ -277,6 +277,10 @@ class ShapeInference:
         if start in self.constants:
             return self.constants[start]
         given = dim_of(node.sub[0]) if node.sub else None
+        k = names.key_with_sub(node) or names.key(node)
+        if k in self.shape and not node.sub:  # "1 ∈ R^d": every 1 has that size
+            self.constants[start] = self.shape[k]
+            return self.shape[k]
         if kind == "identity":
             d = given if given is not None else f"rows(I@{start})"
             shp: tuple[Dim, Dim] = (d, d)
@@ -365,6 +369,8 @@ class ShapeInference:
             s = self.of(node.arg)
             return s if s is None or s is PENDING else (s[1], s[0])  # type: ignore[index]
         if isinstance(node, ir.Paren) and node.delim in ("|", "||"):
+            for item in node.items:
+                self.of(item)  # what is inside still sizes its vectors and its 1s
             return None  # a norm, an absolute value or a determinant is a scalar
         if isinstance(node, ir.Paren) and len(node.items) == 1:
             return self.of(node.items[0])

@@ -130,6 +130,12 @@ CASES = [
      "$$L_{CE} = -t \\ln a - (1 - t)\\ln(1 - a)$$\n$$\\lambda_{\\max}/\\lambda_{\\min} = \\frac{4}{2}$$\n"
      "$$\\frac{\\partial L_{CE}}{\\partial t} = \\ln(1 - a) - \\ln a$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
+    ("a declared all-ones vector is still the ones vector, also inside a norm; no fix by x^1",
+     "For $x \\in \\mathbb{R}^{d}$ let $\\mathbf{1} \\in \\mathbb{R}^{d}$ be the all-ones vector.\n\n"
+     "$$\\mu = \\frac{1}{d}\\mathbf{1}^T x$$\n$$C = I - \\frac{1}{d}\\mathbf{1}\\mathbf{1}^T$$\n"
+     "$$s = \\|x - \\mu\\mathbf{1}\\|^2$$\n$$s = x^T C x$$\n$$C\\mathbf{1} = \\mathbf{1}$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (4, "definition"), (5, "definition"),
+      (6, "proved"), (7, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),

@@ -104,3 +104,12 @@ def test_a_fix_of_the_left_side_is_applied_to_the_left_side() -> None:
     out, changes = corrected.correct(res)
     assert [c.applied for c in changes] == [True]
     assert _tree(out.splitlines()[-1].strip("$")) == _tree(right)
+
+
+def test_no_fix_that_is_true_by_its_form_alone() -> None:
+    """C^2 = C for a C that is not idempotent: "C^1 = C" holds whatever C is, so it
+    is no correction of the author's claim."""
+    text = "$$C = \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$$\n$$C^2 = C$$\n"
+    res = check_text(text, "doc.md", OPTS)
+    [d] = [d for d in res.diagnostics if d.code in ("SC100", "SC101")]
+    assert not any("C^{1}" in f.latex for f in d.fixes)
