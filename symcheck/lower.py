@@ -273,6 +273,14 @@ class Lowerer:
             if key in self.symmetric and r == c:
                 # "for symmetric A": one variable per unordered pair of indices
                 return sp.Matrix(r, c, lambda i, j: leaf(names.entry_name(key, (min(i, j) + 1, max(i, j) + 1))))
+            if c > 1 and r > 1 and key in self.ctx.simplex and self.use_simplex:
+                # one-hot labels Y ∈ R^{n×K}: each row sums to one
+                self.notes.add(f"each row of {names.display(key)} sums to one, as the text says")
+                rows = []
+                for i in range(r):
+                    head = [leaf(names.entry_name(key, (i + 1, j + 1))) for j in range(c - 1)]
+                    rows.append(head + [1 - sp.Add(*head)])
+                return sp.Matrix(rows)
             if c == 1 and key in self.ctx.simplex and r > 1 and self.use_simplex:
                 # one-hot / probability vector: the last entry is one minus the others
                 head = [leaf(names.entry_name(key, (i + 1,))) for i in range(r - 1)]
@@ -402,6 +410,10 @@ class Lowerer:
                     return self.child().lower(fd.body)
                 raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
                                  "without its argument", s.span)
+            if k in c.collected and isinstance(c.collected[k], tuple):
+                r, cc = (self.dim(d) for d in c.collected[k])  # type: ignore[union-attr]
+                self.notes.add(f"read {names.display(k)} as the matrix of the {names.display(k)}_{{ij}}")
+                return sp.Matrix(r, cc, lambda i, j: as_scalar(self.family(k, (i + 1, j + 1), s.span)))
             if k in c.collected:
                 n = self.dim(c.collected[k])
                 self.notes.add(f"read {names.display(k)} as the vector of the {names.display(k)}_i")

@@ -142,7 +142,7 @@ class ShapeInference:
         for start, (r, cc) in sorted(self.constants.items()):
             c.constant_dims.setdefault(start, (self.uf.find(r), self.uf.find(cc)))
         for k, n in sorted(self.collected.items()):
-            c.collected[k] = self.uf.find(n)
+            c.collected[k] = (self.uf.find(n[0]), self.uf.find(n[1])) if isinstance(n, tuple) else self.uf.find(n)
         for k, n in sorted(self.family_vec.items()):
             # the samples x_i of a data matrix X are its rows (X has rows x_i^T)
             cap = k[:1].upper() + k[1:]
@@ -216,15 +216,16 @@ class ShapeInference:
             return None
         return k
 
-    def _collected(self, node: object) -> bool:
-        """A bare p where the document defines p_i = …: the vector of the p_i."""
+    def _collected(self, node: object, arity: int = 1) -> bool:
+        """A bare p where the document defines p_i = … (or P_{ik} = …, arity 2): the
+        vector (matrix) of its entries."""
         node = unwrap(node)
         if not isinstance(node, ir.Symbol) or node.sub or node.prime:
             return False
         k = names.key(node)
         f = self.ctx.families.get(k)
-        return f is not None and f.body is not None and len(f.params) == 1 and k not in self.shape \
-            and k not in self.ctx.quantities
+        return f is not None and f.body is not None and len(f.params) == arity and k not in self.shape \
+            and k not in self.ctx.quantities and k not in self.collected
 
     def _family_candidate(self, node: object) -> str | None:
         """x_i (one index letter) whose name nothing shapes or defines entry by entry."""
@@ -341,7 +342,8 @@ class ShapeInference:
         if isinstance(node, ir.Symbol) and c.constant(node) is not None:
             return self._constant(node, c.constant(node))
         if isinstance(node, ir.Symbol) and not node.sub and names.key(node) in self.collected:
-            return (self.collected[names.key(node)], 1)
+            got = self.collected[names.key(node)]
+            return got if isinstance(got, tuple) else (got, 1)  # type: ignore[return-value]
         if isinstance(node, ir.Symbol) and node.sub and len(node.sub) == 1 and names.key(node) in self.family_vec:
             return (self.family_vec[names.key(node)], 1)
         if isinstance(node, ir.Symbol):
@@ -390,6 +392,12 @@ class ShapeInference:
                         self.shape[k] = vec
                     elif self._collected(t) and self.uf.find(vec[1]) == 1:
                         self.collected[names.key(unwrap(t))] = vec[0]  # p - y: the p_i collected in p
+                shapes = [self.of(t) for t in terms]
+            mat = next((sh for sh in shapes if isinstance(sh, tuple)), None)
+            if mat is not None:  # P - Y with P_{ik} = … defined entry by entry: the matrix of the P_{ik}
+                for t in terms:
+                    if self._collected(t, 2):
+                        self.collected[names.key(unwrap(t))] = mat  # type: ignore[assignment]
                 shapes = [self.of(t) for t in terms]
             mats = [s for s in shapes if s is not None]
             for s in mats[1:]:

@@ -136,6 +136,13 @@ CASES = [
      "$$s = \\|x - \\mu\\mathbf{1}\\|^2$$\n$$s = x^T C x$$\n$$C\\mathbf{1} = \\mathbf{1}$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (4, "definition"), (5, "definition"),
       (6, "proved"), (7, "refuted")]),
+    ("a matrix defined entry by entry is used whole; one-hot rows sum to one",
+     "Data $X \\in \\mathbb{R}^{n \\times d}$, $W \\in \\mathbb{R}^{d \\times K}$, one-hot labels "
+     "$Y \\in \\mathbb{R}^{n \\times K}$, $\\mathbf{1}_K \\in \\mathbb{R}^{K}$, $\\mathbf{1}_n \\in \\mathbb{R}^{n}$.\n\n"
+     "$$Z = X W$$\n$$P_{ik} = \\frac{e^{Z_{ik}}}{\\sum_{j=1}^{K} e^{Z_{ij}}}$$\n"
+     "$$P\\mathbf{1}_K = \\mathbf{1}_n$$\n$$(P - Y)\\mathbf{1}_K = 0$$\n$$(P - Y)\\mathbf{1}_K = \\mathbf{1}_n$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"),
+      (3, "definition"), (4, "definition"), (5, "proved"), (6, "proved"), (7, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
