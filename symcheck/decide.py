@@ -73,11 +73,38 @@ def test_sizes(ctx: Context) -> list[dict[str, int]]:
     first = [3, 4, 5, 6, 7, 8, 9, 10]
     second = [4, 3, 6, 5, 8, 7, 10, 9]
     out = []
+    order = _size_order(ctx, syms)
     for pattern in (first, second):
         a = dict(ctx.doc_sizes)
         for i, s in enumerate(syms):
             a[s] = pattern[i % len(pattern)] + 8 * (i // len(pattern))
-        out.append(a)
+        for _ in range(len(order) + 1):  # "d < n": swap values until the stated order holds
+            bad = [(lo, hi) for lo, hi in order if a[lo] >= a[hi]]
+            if not bad:
+                break
+            lo, hi = bad[0]
+            a[lo], a[hi] = a[hi], a[lo]
+        if any(a[lo] >= a[hi] for lo, hi in order):
+            continue
+        if a not in out:
+            out.append(a)
+    return out or [dict(ctx.doc_sizes, **{s: 3 + i for i, s in enumerate(syms)})]
+
+
+def _size_order(ctx: Context, syms: list[str]) -> list[tuple[str, str]]:
+    """Strict orders between sizes the text states ("d < n", "n > d", "d \\le n"): test
+    sizes honour them (X with d < n has full column rank only then)."""
+    out = []
+    for st in ctx.statements:
+        rel = st.relation
+        if st.role != "assumption" or rel.op not in ("<", ">", "le", "ge"):
+            continue
+        a, b = rel.lhs, rel.rhs
+        if not (isinstance(a, ir.Symbol) and isinstance(b, ir.Symbol)):
+            continue
+        ka, kb = names.key(a), names.key(b)
+        if ka in syms and kb in syms and ka != kb:
+            out.append((ka, kb) if rel.op in ("<", "le") else (kb, ka))
     return out
 
 

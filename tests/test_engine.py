@@ -257,3 +257,12 @@ def test_update_rules_are_checked_for_shape_and_mended_by_a_transpose() -> None:
     assert by_line[4].code == "SC000" and "updates W" in by_line[4].message
     assert by_line[5].code == "SC101" and by_line[5].fixes
     assert "shapes now agree" in by_line[5].fixes[0].description
+
+
+def test_test_sizes_honour_a_stated_order_of_sizes() -> None:
+    """X with d < n has full column rank only when the sizes keep that order; with d > n
+    every random point makes X^T X singular and nothing could be decided."""
+    text = ("$X \\in \\mathbb{R}^{n \\times d}$ has full column rank $d < n$, $y \\in \\mathbb{R}^{n}$.\n\n"
+            "$$H = X (X^T X)^{-1} X^T$$\n$$H X = X$$\n$$\\mathrm{tr}(H) = n$$\n")
+    got = {line: v for line, v, _ in verdicts(text)}
+    assert got[4] in ("proved", "verified") and got[5] == "refuted"
