@@ -48,7 +48,7 @@ def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
         arg = _applied_argument(num)
         if arg is None:
             raise LowerError("unsupported", "a gradient ∇ that does not say with respect to what", n.span)
-        wrt = ((arg, 1),)  # ∇f(x): with respect to the argument written
+        wrt = ((arg, n.order),)  # ∇f(x), ∇²f(x): with respect to the argument written
     for var, order in wrt:
         for _ in range(order):
             result = differentiate(low, num if result is None else None, var, n.span, result)

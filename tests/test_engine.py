@@ -143,6 +143,10 @@ CASES = [
      "$$P\\mathbf{1}_K = \\mathbf{1}_n$$\n$$(P - Y)\\mathbf{1}_K = 0$$\n$$(P - Y)\\mathbf{1}_K = \\mathbf{1}_n$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"),
       (3, "definition"), (4, "definition"), (5, "proved"), (6, "proved"), (7, "refuted")]),
+    ("the Hessian written with nabla squared",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
+     "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n$$\\nabla^2 f(x) = A$$\n$$\\nabla^2 f(x) = 2A$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),

@@ -174,6 +174,7 @@ class Deriv:
     wrt: tuple[tuple["Node", int], ...]
     span: Span
     operator_form: bool = False
+    order: int = 1  # ∇² f(x) with the variable left implicit: the Hessian
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class SumHead:
 class NablaHead:
     wrt: tuple[tuple[ir.Node, int], ...]
     span: Span
+    order: int = 1  # ∇²: the Hessian
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,8 @@ def _operand(node: object) -> str:
 def _deriv(d: ir.Deriv) -> str:
     if d.kind == "nabla":
         wrt = ",".join(to_latex(v) for v, _ in d.wrt)
-        head = "\\nabla" + (f"_{{{wrt}}}" if d.wrt else "")
+        n = max([o for _, o in d.wrt] + [d.order])
+        head = "\\nabla" + (f"_{{{wrt}}}" if d.wrt else "") + (f"^{{{n}}}" if n > 1 else "")
         return head if d.num is None else f"{head} {_operand(d.num)}"
     mark = "\\partial" if d.kind == "partial" else "d"
     n = sum(o for _, o in d.wrt)

@@ -165,7 +165,8 @@ def apply_scripts(base: object, scripts: list[Script], pos: dict, row) -> object
             kw["upper"] = sups[0].node
         return replace(base, span=span, **kw)
     if isinstance(base, (NablaHead, PartialMark)):
-        if primes or (isinstance(base, NablaHead) and sups):
+        if primes or (isinstance(base, NablaHead) and sups and not (
+                len(sups) == 1 and isinstance(sups[0].node, ir.Number) and sups[0].node.text in ("1", "2"))):
             raise ReadError("unexpected script on an operator", span)
         wrt = base.wrt
         if sub is not None:
@@ -178,7 +179,11 @@ def apply_scripts(base: object, scripts: list[Script], pos: dict, row) -> object
                     raise ReadError("the order of \\partial must be a number", s.span)
                 order = int(s.node.text)
             return PartialMark(order, span, wrt)
-        return NablaHead(wrt, span)
+        order = int(sups[0].node.text) if isinstance(base, NablaHead) and sups else \
+            getattr(base, "order", 1)
+        if order > 1 and wrt:
+            wrt = tuple((x, order) for x, _ in wrt)  # ∇_w^2 L: twice by w
+        return NablaHead(wrt, span, order)
     if isinstance(base, FuncHead):
         func, power = base.func, base.power
         if sub is not None:

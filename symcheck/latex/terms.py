@@ -82,7 +82,7 @@ def _apply_head(head: object, body: object | None) -> object:
         return ir.Deriv(head.kind, body, head.wrt, span, operator_form=True)
     if isinstance(head, NablaHead):
         span = head.span if body is None else union(head.span, body.span)
-        return ir.Deriv("nabla", body, head.wrt, span)
+        return ir.Deriv("nabla", body, head.wrt, span, order=head.order)
     assert isinstance(head, PartialMark)
     span = head.span if body is None else union(head.span, body.span)
     return ir.Deriv("partial", body, head.wrt, span, operator_form=body is None)
