@@ -184,6 +184,11 @@ class Decider:
             low = Lowerer(self.ctx, sizes)
             rf = RangeFinder(self.ctx, low)
             self._sum_bounds(rel, sizes, rf)
+            if free_letters(rel, sizes=set(sizes)):
+                # ∂μ/∂x_j with μ = (1/m) Σ_{i=1}^{m} x_i: the definition's m sizes the range of j
+                for other in self.ctx.statements:
+                    if other.role == "definition" and other is not st:
+                        self._sum_bounds(other.relation, sizes, rf)
             letters = free_letters(rel, sizes=set(sizes))
             ranges = []
             for L in letters:

@@ -270,3 +270,11 @@ def test_test_sizes_honour_a_stated_order_of_sizes() -> None:
             "$$H = X (X^T X)^{-1} X^T$$\n$$H X = X$$\n$$\\mathrm{tr}(H) = n$$\n")
     got = {line: v for line, v, _ in verdicts(text)}
     assert got[4] in ("proved", "verified") and got[5] == "refuted"
+
+
+def test_a_free_index_takes_its_range_from_a_sum_in_a_definition() -> None:
+    """∂μ/∂x_j: the j ranges over the i of μ = (1/m) Σ_{i=1}^{m} x_i."""
+    text = ("$$\\mu = \\frac{1}{m}\\sum_{i=1}^{m} x_i$$\n$$\\frac{\\partial \\mu}{\\partial x_j} = \\frac{1}{m}$$\n"
+            "$$\\frac{\\partial \\mu}{\\partial x_j} = \\frac{2}{m}$$\n")
+    got = [(line, v) for line, v, _ in verdicts(text)]
+    assert got == [(1, "definition"), (2, "proved"), (3, "refuted")]
