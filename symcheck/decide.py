@@ -600,6 +600,9 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
             for x in irutil.walk(other.relation):
                 if isinstance(x, ir.Symbol):
                     earlier.add(names.key_with_sub(x) or names.key(x))
+                    if x.sub and all(isinstance(i, ir.Symbol) and len(i.base) == 1 and i.base.islower()
+                                     for i in x.sub):
+                        earlier.add(names.key(x))  # x_i: the family x is in use
     out = []
     inside = {id(i) for x in irutil.walk(st.relation) if isinstance(x, ir.Symbol) and x.sub
               for i in irutil.walk(ir.Chain(tuple(x.sub), (), x.span))}
