@@ -18,6 +18,7 @@ import itertools
 import random
 import time
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import sympy as sp
 
@@ -60,6 +61,11 @@ def _seed(st: Statement) -> int:
     from symcheck import irutil
     text = repr(irutil.strip_spans(st.relation))
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+# what building an expression can raise besides LowerError: no verdict, never a traceback
+_ENGINE_ERRORS = (ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError, KeyError,
+                  RecursionError, NotImplementedError)
 
 
 def test_sizes(ctx: Context) -> list[dict[str, int]]:
@@ -151,28 +157,30 @@ class Decider:
         except LowerError as e:
             if e.kind == "shape":
                 return Outcome("SC101", f"refuted: the definition does not make sense: {e.message}", ("shape check",))
-        except (ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError, KeyError,
-                RecursionError, NotImplementedError):
+        except _ENGINE_ERRORS:
             return None
         return None
 
-    def check_update(self, st: Statement) -> Outcome | None:
-        """W = W - γ ∂C/∂W: the step must give W a value of W's own shape."""
+    def check_update(self, st: Statement, rel: ir.Relation | None = None,
+                     every_size: bool = False) -> Outcome | bool | None:
+        """W = W - γ ∂C/∂W: the step must give W a value of W's own shape.  A refutation
+        when it does not, True when both sides were built and fit, None when unknown."""
+        rel = rel or st.relation
         try:
-            for sizes in test_sizes(self.ctx)[:1]:
+            for sizes in test_sizes(self.ctx)[:None if every_size else 1]:
                 low = Lowerer(self.ctx, dict(sizes), cost_args=self.cost_args(st))
                 low.position = low.stmt_position = st.relation.span.start
-                a, b = as_scalar(low.lower(st.relation.lhs)), as_scalar(low.lower(st.relation.rhs))
+                a, b = as_scalar(low.lower(rel.lhs)), as_scalar(low.lower(rel.rhs))
                 if is_matrix(a) != is_matrix(b) or (is_matrix(a) and a.shape != b.shape):  # type: ignore[union-attr]
                     return Outcome("SC101", f"refuted: the update gives a {shape_text(b)} value to a "
                                             f"{shape_text(a)} quantity", ("shape check",))
         except LowerError as e:
             if e.kind == "shape":
                 return Outcome("SC101", f"refuted: the update does not make sense: {e.message}", ("shape check",))
-        except (ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError, KeyError,
-                RecursionError, NotImplementedError):
             return None
-        return None
+        except _ENGINE_ERRORS:
+            return None
+        return True
 
     # ------------------------------------------------------------------------
     def instances(self, st: Statement) -> tuple[list[Instance], list[str]]:
@@ -586,6 +594,14 @@ def _mentions_model(ctx: Context, node: object) -> bool:
     return False
 
 
+def _symbols_before(ctx: Context, st: Statement, claims: bool = True) -> Iterator[ir.Symbol]:
+    """The symbols of the statements before ``st`` (without the claims, if asked)."""
+    from symcheck import irutil
+    for other in ctx.statements:
+        if other.index < st.index and (claims or other.role != "claim"):
+            yield from (x for x in irutil.walk(other.relation) if isinstance(x, ir.Symbol))
+
+
 def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -> list[str]:
     """Names (shown as written) that this relation uses for the first time, never
     defined, when the other side is a plain number."""
@@ -595,14 +611,10 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
     if not any(other is st for other in ctx.statements):
         return []  # a relation built by another stage (cross-references, repairs): no "first time"
     earlier: set[str] = set()
-    for other in ctx.statements:
-        if other.index < st.index and other.role != "claim":
-            for x in irutil.walk(other.relation):
-                if isinstance(x, ir.Symbol):
-                    earlier.add(names.key_with_sub(x) or names.key(x))
-                    if x.sub and all(isinstance(i, ir.Symbol) and len(i.base) == 1 and i.base.islower()
-                                     for i in x.sub):
-                        earlier.add(names.key(x))  # x_i: the family x is in use
+    for x in _symbols_before(ctx, st, claims=False):
+        earlier.add(names.key_with_sub(x) or names.key(x))
+        if x.sub and all(isinstance(i, ir.Symbol) and len(i.base) == 1 and i.base.islower() for i in x.sub):
+            earlier.add(names.key(x))  # x_i: the family x is in use
     out = []
     inside = {id(i) for x in irutil.walk(st.relation) if isinstance(x, ir.Symbol) and x.sub
               for i in irutil.walk(ir.Chain(tuple(x.sub), (), x.span))}
@@ -638,12 +650,8 @@ def _fresh_names(ctx: Context, st: Statement) -> set[str]:
     """Names this relation uses for the first time and the document never defines:
     bases of subscripted symbols (w in w_0, w_1) that no earlier statement mentions."""
     from symcheck import irutil
-    earlier: set[str] = set()
-    for other in ctx.statements:
-        if other.index < st.index:
-            # a bare w in "∂C/∂w, for any coefficient w" is no use of the coefficients w_k
-            earlier |= {names.key(x) for x in irutil.walk(other.relation) if isinstance(x, ir.Symbol)
-                        and (x.sub or names.key(x) in ctx.quantities)}
+    # a bare w in "∂C/∂w, for any coefficient w" is no use of the coefficients w_k
+    earlier = {names.key(x) for x in _symbols_before(ctx, st) if x.sub or names.key(x) in ctx.quantities}
     here = {names.key(x) for x in irutil.walk(st.relation) if isinstance(x, ir.Symbol) and x.sub}
     out = set()
     for k in here - earlier:

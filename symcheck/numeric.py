@@ -114,10 +114,7 @@ def evaluate(expr: Any, point: dict[sp.Symbol, sp.Rational], digits: int) -> Any
             vals = [ev(a) for a in e.args]
             return max(vals) if isinstance(e, sp.Max) else min(vals)
         if isinstance(e, (sp.Heaviside, sp.sign)):
-            x = ev(e.args[0])
-            if x == 0:
-                raise Unsupported("a step at its jump")
-            return mpmath.mpf(1 if x > 0 else (0 if isinstance(e, sp.Heaviside) else -1))
+            return mpmath.mpf(step(e, ev(e.args[0])))
         if isinstance(e, sp.Piecewise):
             for val, cond in e.args:
                 if truth(cond, ev):
@@ -172,10 +169,7 @@ def evaluate_exact(expr: Any, point: dict[sp.Symbol, sp.Rational]) -> Fraction:
         if isinstance(e, sp.Abs):
             return abs(ev(e.args[0]))
         if isinstance(e, (sp.Heaviside, sp.sign)):
-            x = ev(e.args[0])
-            if x == 0:
-                raise Unsupported("a step at its jump")  # conventions differ there
-            return Fraction(1 if x > 0 else (0 if isinstance(e, sp.Heaviside) else -1))
+            return Fraction(step(e, ev(e.args[0])))
         if isinstance(e, sp.Piecewise):
             for val, cond in e.args:
                 if truth(cond, ev):
@@ -184,6 +178,13 @@ def evaluate_exact(expr: Any, point: dict[sp.Symbol, sp.Rational]) -> Fraction:
         raise Unsupported(type(e).__name__)
 
     return ev(expr)
+
+
+def step(e: Any, x: Any) -> int:
+    """Heaviside or sign at a value off the jump (conventions differ at the jump itself)."""
+    if x == 0:
+        raise Unsupported("a step at its jump")
+    return 1 if x > 0 else (0 if isinstance(e, sp.Heaviside) else -1)
 
 
 def truth(cond: Any, ev: Any) -> bool:

@@ -489,16 +489,14 @@ def describe_definition(ctx: context.Context, st: context.Statement, decider: De
     shp = ctx.shapes.get(target)
     if shp is not None:
         msg += f" ({names.display(str(shp[0]))}×{names.display(str(shp[1]))})"
-    if st.role in ("definition", "naming", "update"):
+    if st.role in ("definition", "naming"):
         check = decider.check_defined(st)
         if check is not None:
-            if st.role == "update":
-                check = dataclasses.replace(check, message=check.message.replace("the definition", "the update"))
             return check
     if st.role == "update":
-        check = decider.check_update(st)
-        if check is not None:
-            return check
+        upd = decider.check_update(st)
+        if isinstance(upd, Outcome):
+            return upd
     return Outcome("SC000", msg)
 
 

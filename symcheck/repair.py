@@ -658,7 +658,7 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
         decided[0] += 1
         if st.role == "update":
             # W = W - γ dC/dW is no identity; what it claims is that the shapes fit
-            if _shapes_agree(ctx, st, cand) and not found:  # the first (best-ranked) one only
+            if decider.check_update(st, cand, every_size=True) is True and not found:  # the best-ranked one
                 found.append((chosen, cand, "the shapes now agree"))
             return
         full = Decider(ctx, timeout=min(decider.timeout, 2.0)).decide(dataclasses.replace(st, relation=cand))
@@ -708,23 +708,6 @@ def _same_sides(rel: ir.Relation) -> bool:
             return n.base
         return None
     return irutil.strip_spans(irutil.rebuild(rel.lhs, one)) == irutil.strip_spans(irutil.rebuild(rel.rhs, one))
-
-
-def _shapes_agree(ctx: Context, st: Statement, cand: ir.Relation) -> bool:
-    """Both sides of an update rule build, at every test size, into values of one shape."""
-    from symcheck.decide import test_sizes
-    from symcheck.lower import Lowerer, as_scalar, is_matrix
-    try:
-        for sizes in test_sizes(ctx):
-            low = Lowerer(ctx, dict(sizes))
-            low.position = low.stmt_position = st.relation.span.start
-            a, b = as_scalar(low.lower(cand.lhs)), as_scalar(low.lower(cand.rhs))
-            if is_matrix(a) != is_matrix(b) or (is_matrix(a) and a.shape != b.shape):  # type: ignore[union-attr]
-                return False
-    except (LowerError, ZeroDivisionError, ValueError, TypeError, AttributeError, IndexError, KeyError,
-            RecursionError, NotImplementedError):
-        return False
-    return True
 
 
 def _offer(found: list[tuple[tuple[_Edit, ...], ir.Relation, str]], rel: ir.Relation, text: str) -> tuple[Fix, ...]:

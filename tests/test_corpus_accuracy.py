@@ -42,10 +42,6 @@ accuracy = _load_accuracy()
 # chains, aligned continuation rows, several relations on one line, numbers and matrices.
 DOCUMENTS = ["01-linreg-mse-gradient.md", "11-sigmoid-values.md", "08-matrix-identities.tex"]
 
-# True relations the engine refutes today (document, line): engine bugs, see the reason.
-KNOWN_FALSE_ALARMS: dict[str, list[int]] = {}
-FALSE_ALARM_REASON = ""
-
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, "accuracy.DocReport"]:
@@ -69,9 +65,7 @@ def test_every_relation_has_exactly_one_verdict_on_its_line(reports: dict, name:
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_no_true_relation_is_refuted(reports: dict, name: str, request: pytest.FixtureRequest) -> None:
-    if KNOWN_FALSE_ALARMS.get(name):
-        request.applymarker(pytest.mark.xfail(strict=False, reason=FALSE_ALARM_REASON))
+def test_no_true_relation_is_refuted(reports: dict, name: str) -> None:
     alarms = [(p.line, p.text, p.verdict.message) for p in reports[name].pairs
               if p.truth == "true" and p.verdict is not None and p.verdict.verdict == "refuted"]
     assert not alarms, f"{name}: true relations refuted: {alarms}"
