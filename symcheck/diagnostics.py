@@ -31,6 +31,7 @@ _RULES = [
     Rule("SC105", "missing-hypothesis", "warning", "An argument needs a hypothesis the document does not state."),
     Rule("SC106", "implementation-mismatch", "error", "A reference implementation named in the front matter differs from the document's quantity at a random point."),
     Rule("SC107", "implementation-verified", "note", "A reference implementation agreed with the document's quantity at every random point tried (floating point, 1e-9 relative); evidence, not a proof."),
+    Rule("SC111", "contradicted-definition", "error", "A definition that later rows of the document contradict; one small edit of it makes them hold."),
     Rule("SC110", "lost-prime", "error", "A derivative claim is written without its derivative mark."),
     Rule("SC200", "undecided-parse", "warning", "The relation could not be read; nothing was decided."),
     Rule("SC201", "undecided-symbol", "warning", "The relation uses a symbol the document never introduces."),

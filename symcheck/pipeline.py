@@ -23,6 +23,8 @@ class CheckOptions:
     timeout: float = 5.0  # seconds per relation
     strict: bool = False
     fixes: bool = True
+    # regions (start, end) a previous round of correction wrote: fixes do not edit them again
+    frozen: tuple[tuple[int, int], ...] = ()
 
 
 _LEADING_OP = re.compile(r"^\s*(=|\\approx|\\leq?|\\geq?|\\neq?|<|>|:=|\\equiv)\s*")
@@ -378,6 +380,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                options: CheckOptions) -> dict[int, str]:
     """Decide every statement; returns each statement's verdict code by its index."""
     verdicts: dict[int, str] = {}
+    placed: dict[int, int] = {}  # statement index → its verdict's position in diags
     decider = Decider(ctx, options.timeout)
     text = doc.text
     # definitions of known names first: the rest of the document reads them by their name
@@ -434,10 +437,12 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:
                 repair_clock[0] += 1
-                fixes = repair.find_fixes(ctx, st, decider, text, shape_error=out.code == "SC101")
+                fixes = repair.find_fixes(ctx, st, decider, text, shape_error=out.code == "SC101",
+                                          frozen=options.frozen)
             else:
                 out = dataclasses.replace(out, evidence=out.evidence + (
                     f"no fix searched: fixes are searched for the first {REPAIR_BUDGET} refuted relations",))
+        placed[st.index] = len(diags)
         diags.append(Diagnostic(out.code, out.message, span, evidence=out.evidence + tuple(
             f"note: {n}" for n in out.notes if not n.startswith("garbled:")),
             counterexample=out.counterexample, fixes=fixes, **base))
@@ -445,6 +450,9 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         for n in out.notes:
             if n.startswith("garbled:"):
                 diags.append(Diagnostic("SC303", n.split(":", 1)[1].strip(), span, path))
+    if options.fixes:
+        from symcheck import defrepair
+        defrepair.repair_definitions(ctx, text, diags, placed, verdicts, options.timeout)
     mentions(ctx, doc, diags, path)
     return verdicts
 

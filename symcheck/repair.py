@@ -118,6 +118,11 @@ def _all_edits(side: object, ctx: Context, rel: ir.Relation,
             for k, (sg, t) in enumerate(node.terms):
                 yield from _renames(t, ctx, letters, numbers, labels)
             yield from _regroup(node)
+        if isinstance(node, ir.Matrix):  # an entry copied from its neighbour, index not updated
+            for row in node.rows:
+                for cell in row:
+                    if not isinstance(cell, ir.Add):
+                        yield from _renames(cell, ctx, letters, numbers, labels)
         if isinstance(node, ir.Neg):
             yield node, node.arg, f"drop the minus sign before {_show(node.arg)}", 1
         if isinstance(node, ir.Number) and node.text.isdigit():
@@ -133,7 +138,41 @@ def _all_edits(side: object, ctx: Context, rel: ir.Relation,
             yield from _drop_repeated_factor(node)
     if not isinstance(side, ir.Add):
         yield from _renames(side, ctx, letters, numbers, labels)
+    yield from _complete_sum(side, numbers)
     yield side, ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the side", 1
+
+
+def _reindexed(term: object, old: str, new: str) -> object:
+    """``term`` with every numeric index ``old`` written ``new``."""
+    from symcheck.latex import printer
+
+    def swap(n: object) -> object | None:
+        if isinstance(n, ir.Symbol) and n.sub and any(isinstance(i, ir.Number) and i.text == old for i in n.sub):
+            sub = tuple(ir.Number(new, i.span) if isinstance(i, ir.Number) and i.text == old else i for i in n.sub)
+            return dataclasses.replace(n, sub=sub, sub_text=printer.sub_latex(sub))
+        return None
+    return irutil.rebuild(term, swap)
+
+
+def _complete_sum(side: object, numbers: list[str]) -> Iterator[tuple[object, object, str, int]]:
+    """A sum over an index written with a term missing: the side plus one of its terms
+    with an index value changed throughout (``δ_0 w_{01}`` → ``+ δ_1 w_{11}``)."""
+    terms = side.terms if isinstance(side, ir.Add) else ((1, side),)
+    if len(terms) > 4:
+        return
+    have = {repr(irutil.strip_spans(t)) for _, t in terms}
+    for sg, t in terms:
+        for old in numbers:
+            for new in numbers:
+                if new == old:
+                    continue
+                t2 = _reindexed(t, old, new)
+                key = repr(irutil.strip_spans(t2))
+                if key in have:
+                    continue
+                have.add(key)
+                yield side, ir.Add(tuple(terms) + ((sg, t2),), getattr(side, "span", ir.Span(0, 0))), \
+                    f"add the missing term {_show(t2)}", 3
 
 
 def _walk_outside_names(root: object) -> Iterator[object]:
@@ -627,8 +666,13 @@ def _candidates(singles: list[_Edit], pool: dict[int, list[float]],
         yield singles[first], singles[second]
 
 
+def _touches(e: _Edit, frozen: tuple[tuple[int, int], ...]) -> bool:
+    span = getattr(e.target, "span", None)
+    return span is not None and any(span.start < b and a < span.end for a, b in frozen)
+
+
 def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
-               shape_error: bool = False) -> tuple[Fix, ...]:
+               shape_error: bool = False, frozen: tuple[tuple[int, int], ...] = ()) -> tuple[Fix, ...]:
     from symcheck.decide import Decider
 
     assert isinstance(decider, Decider)
@@ -647,6 +691,8 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
     singles = edits("rhs", rel.rhs, ctx, rel, matrix_node) + edits("lhs", rel.lhs, ctx, rel, matrix_node)
     if shape_error:  # a shape error is mended by transposes and regrouping
         singles = [e for e in singles if e.rank == 0]
+    if frozen:  # text an earlier correction wrote is taken as right: the slip is elsewhere
+        singles = [e for e in singles if not _touches(e, frozen)]
     singles.sort(key=lambda e: (e.rank, e.side != "rhs"))
     where = {"lhs": _addresses(rel.lhs), "rhs": _addresses(rel.rhs)}
     found: list[tuple[tuple[_Edit, ...], ir.Relation, str]] = []

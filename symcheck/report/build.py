@@ -21,13 +21,20 @@ def stem_of(path: str) -> str:
     return Path(path).stem
 
 
+def _checker(path: str) -> Callable[[str, tuple[tuple[int, int], ...]], FileResult]:
+    """Checks a corrected text as if it were the document at ``path`` (same format, same
+    front matter), leaving the regions earlier corrections wrote as they are."""
+    from symcheck.pipeline import CheckOptions, check_text
+    return lambda text, frozen: check_text(text, path, CheckOptions(frozen=frozen))
+
+
 def outputs(result: FileResult) -> dict[str, str]:
     """Every text file of one document's report, by file name; deterministic."""
     stem = stem_of(result.path)
     files = {f"{stem}.results.json": store.dumps(result), f"{stem}.tex": latex.render(result)}
     if not result.error:
         ext = Path(result.path).suffix or ".txt"
-        files[f"{stem}.corrected{ext}"] = corrected.render(result)
+        files[f"{stem}.corrected{ext}"] = corrected.render(result, recheck=_checker(result.path))
     return files
 
 

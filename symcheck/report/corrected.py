@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Callable
 
 from symcheck.diagnostics import Diagnostic, Fix
 from symcheck.document import detect_format
 from symcheck.results import FileResult
 from symcheck.source import LineIndex, Span
 
-FIXABLE = ("SC100", "SC101", "SC102", "SC103", "SC110")
+FIXABLE = ("SC100", "SC101", "SC102", "SC103", "SC110", "SC111")
 HEADING = "Changes made by symcheck"
+ROUNDS = 3  # check the corrected text again and apply what is found then, this many times in all
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,9 @@ def _plan(result: FileResult) -> list[tuple[Span, str, Change]]:
             reason = "the fix's span is not the right-hand side as written"
         elif any(not (span.end <= s.start or s.end <= span.start) for s, _, c in plans if c.applied):
             reason = "overlaps another fix"
+        elif any(_premise(text, d, fix.span) <= s.start < span.start for s, _, c in plans if c.applied):
+            # the fix was proved for the left side as written, which another fix just changed
+            reason = "its left side was changed by the fix before it; decided again after that change"
         left = None
         if not reason and parts is not None and d.lhs and _squash(parts[0]) != _squash(d.lhs):
             # the fix changes the left side too: replace it where it is written
@@ -129,6 +134,26 @@ def _plan(result: FileResult) -> list[tuple[Span, str, Change]]:
             plans.append((left, parts[0], dataclasses.replace(change, description="")))  # type: ignore[index]
         plans.append((span, new, change))
     return plans
+
+
+def _premise(text: str, d: Diagnostic, span: Span) -> int:
+    """Where the relation a fix was proved for starts: the fix replaces the right side,
+    but it holds only with the left side as written (the item before ``=`` in a chain)."""
+    start = min(d.span.start, span.start)
+    i = span.start
+    while i > 0 and (text[i - 1].isspace() or text[i - 1] in "=&"):
+        i -= 1
+    want = _squash(d.lhs)
+    k = len(want)
+    while k > 0 and i > 0:
+        if text[i - 1].isspace():
+            i -= 1
+            continue
+        if text[i - 1] != want[k - 1]:
+            return start
+        i -= 1
+        k -= 1
+    return min(start, i) if k == 0 else start
 
 
 def _squash(s: str) -> str:
@@ -151,18 +176,50 @@ def _written_end(text: str, start: int, written: str) -> int | None:
     return i if k == len(want) else None
 
 
-def correct(result: FileResult) -> tuple[str, list[Change]]:
+Region = tuple[int, int]
+
+
+def _apply(result: FileResult, frozen: tuple[Region, ...] = ()) -> tuple[str, list[Change], tuple[Region, ...]]:
+    """The text with this round's fixes made, its changes, and the regions written so
+    far (``frozen`` moved to the new offsets, plus this round's replacements)."""
+    plans = _plan(result)
+    text = result.text
+    made = sorted(((span, new) for span, new, change in plans if change.applied), key=lambda p: p[0].start)
+    for span, new in reversed(made):
+        text = text[:span.start] + new + text[span.end:]
+
+    def moved(p: int) -> int:
+        return p + sum(len(new) - (span.end - span.start) for span, new in made if span.end <= p)
+
+    regions = [(moved(a), moved(b)) for a, b in frozen]
+    regions += [(moved(span.start), moved(span.start) + len(new)) for span, new in made]
+    return text, [c for _, _, c in plans if c.description or not c.applied], tuple(sorted(set(regions)))
+
+
+def correct(result: FileResult, recheck: Callable[[str, tuple[Region, ...]], FileResult] | None = None,
+            rounds: int = ROUNDS) -> tuple[str, list[Change]]:
     """The corrected text (without the change log) and the changes, in source order.
 
     Replacements are applied from the end of the file backwards, so every span
-    still refers to the original offsets when it is used.
+    still refers to the original offsets when it is used.  With ``recheck`` (the
+    checker), the corrected text is checked again and the fixes found then are
+    applied too, up to ``rounds`` rounds: a fix proved for a left side that another
+    fix changed waits for the next round, and a row that only the change above it
+    made wrong (``a = b`` after ``b`` was corrected) is mended there.  Text written
+    by an earlier round is not edited again: the slip is looked for elsewhere.
     """
-    plans = _plan(result)
-    text = result.text
-    for span, new, change in sorted(plans, key=lambda p: p[0].start, reverse=True):
-        if change.applied:
-            text = text[:span.start] + new + text[span.end:]
-    return text, [c for _, _, c in plans if c.description or not c.applied]
+    text, changes, frozen = _apply(result)
+    done = [c for c in changes if c.applied]
+    for _ in range(rounds - 1):
+        if recheck is None or not done or text == result.text:
+            break
+        result = recheck(text, frozen)
+        again, changes, frozen = _apply(result, frozen)
+        if again == text:
+            break
+        text = again
+        done += [c for c in changes if c.applied]
+    return text, done + [c for c in changes if not c.applied]
 
 
 def _one_line(s: str) -> str:
@@ -220,10 +277,11 @@ def _append_latex(text: str, log: str) -> str:
     return text[:line_start] + log + text[line_start:]
 
 
-def render(result: FileResult, fmt: str | None = None) -> str:
+def render(result: FileResult, fmt: str | None = None,
+           recheck: Callable[[str, tuple[Region, ...]], FileResult] | None = None) -> str:
     """The corrected document with its change log; unchanged (no log) when nothing applies."""
     fmt = fmt or detect_format(result.path, result.text)
-    text, changes = correct(result)
+    text, changes = correct(result, recheck)
     if not changes:
         return text
     if fmt == "latex":
