@@ -224,10 +224,16 @@ def _mentions_size(ctx: Context, nodes: list[object], rng: Range, cost_key: str)
             continue
         seen.add(id(n))
         for x in irutil.walk(n):
-            if isinstance(x, ir.Ellipsis):
-                return True  # x_1, …, x_n: the pattern's length is a size
+            if isinstance(x, (ir.Ellipsis, ir.Transpose, ir.Entry)):
+                # x_1, …, x_n: the pattern's length is a size; X^T d, ‖z‖: a sum over the
+                # samples hidden in a product, whose value (1^T 1 = n) changes with n
+                return True
+            if isinstance(x, ir.Apply) and x.func.base in _MATRIX_FUNCTIONS:
+                return True
             if not isinstance(x, ir.Symbol):
                 continue
+            if ctx.constant(x) is not None:
+                return True  # I, 1, 0: sized by the document, maybe by n
             for k in (names.key(x), names.key_with_sub(x)):
                 if k is None:
                     continue
@@ -248,6 +254,9 @@ def _mentions_size(ctx: Context, nodes: list[object], rng: Range, cost_key: str)
                 if k in ctx.abstract:
                     return True  # an undefined cost: nothing says what its terms are
     return False
+
+
+_MATRIX_FUNCTIONS = frozenset({"tr", "trace", "Tr", "det", "rank", "diag", "operatorname"})
 
 
 def _outside(node: object) -> list[object]:
@@ -293,6 +302,9 @@ def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
             for f, g in zip(costs, claims)]
     shared = set.intersection(*used)
     own = [u - shared for u in used]
+    kinds = {(p[0], len(p[1]), p[2]) for syms in own for x in syms if (p := _parse(x.name)) is not None}
+    if any((p := _parse(x.name)) is not None and (p[0], len(p[1]), p[2]) in kinds for x in shared):
+        return None  # every sample's term uses another sample's data: a sum over samples inside
     for a in range(len(own)):
         if theta in own[a]:
             return None

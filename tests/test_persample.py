@@ -27,7 +27,16 @@ MEAN = "$$C = \\frac{1}{2n} \\sum_{i=1}^{n} (t_i - z_i)^2$$\n\n"
 INSIDE = "$$C = \\frac{1}{2} \\sum_{i=1}^{n} \\frac{(t_i - z_i)^2}{n}$$\n\n"
 LOOSE = "$$C = \\frac{1}{2} \\sum_{i=1}^{n} (y_i - a x_i - b)^2$$\n\n"
 
+# S_{11} = 1^T 1 is the number of samples: 3 here, n in general
+ONES = (
+    "$$\\mathbf{X} = \\begin{bmatrix} 1 & x_{11} \\\\ 1 & x_{21} \\\\ 1 & x_{31} \\end{bmatrix}$$\n\n"
+    "$$\\mathbf{S} = \\mathbf{X}^T \\mathbf{X}$$\n\n"
+    "$$C = \\frac{1}{2} \\sum_{i=1}^{n} \\frac{(t_i - w x_{i1})^2}{S_{11}}$$\n\n"
+)
+ONES_CLAIM = "\\frac{\\partial C}{\\partial w} = -\\frac{1}{3} \\sum_{i=1}^{n} x_{i1} (t_i - w x_{i1})"
+
 ROUTE = [
+    ("the number of samples hidden in a product", ONES, ONES_CLAIM, False),
     # (name, model + cost, claim, proved for every n by the route)
     ("first weight", MODEL + HALF, "\\frac{\\partial C}{\\partial w_1} = -\\sum_{i=1}^{n} x_{i1} (t_i - z_i)", True),
     ("second weight, other sign inside", MODEL + HALF,
@@ -94,6 +103,7 @@ END_TO_END = [
     (MODEL + MEAN + "$$\\frac{\\partial C}{\\partial w_1} = -\\frac{1}{3} \\sum_{i=1}^{n} x_{i1} (t_i - z_i)$$\n",
      "SC001", False),
     (MODEL + HALF + "$$\\frac{\\partial C}{\\partial w_1} = -\\sum_{i=1}^{n} x_{i2} (t_i - z_i)$$\n", "SC100", False),
+    (ONES + f"$${ONES_CLAIM}$$\n", "SC001", False),
 ]
 
 
