@@ -85,7 +85,7 @@ def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: L
     rng = _common_range(base, [cost_def, claim])
     if rng is None or rng.size not in sizes:
         return None
-    if _mentions_size(ctx, [cost_def, claim], rng, cost_key):
+    if _mentions_size(ctx, [cost_def, claim], rng, cost_key, sizes[rng.size]):
         return None
     top = sizes[rng.size]
     samples = list(range(rng.lower, top + 1))
@@ -205,7 +205,7 @@ def _constant(base: Lowerer, node: object) -> object:
     return v
 
 
-def _mentions_size(ctx: Context, nodes: list[object], rng: Range, cost_key: str) -> bool:
+def _mentions_size(ctx: Context, nodes: list[object], rng: Range, cost_key: str, top: int) -> bool:
     """Does any size (n, or another size the document names) enter a term, directly or
     through the definitions it uses?  Then each term changes with n and a check at the
     document's n says nothing about the others.  The bounds of the sums split here are
@@ -242,6 +242,9 @@ def _mentions_size(ctx: Context, nodes: list[object], rng: Range, cost_key: str)
                 if k in visited_keys:
                     continue
                 visited_keys.add(k)
+                shape = ctx.shapes.get(k)
+                if shape is not None and shape[1] in (rng.size, top):
+                    return True  # as many columns as samples: a product may sum over them
                 q = ctx.quantities.get(k)
                 if q is not None:
                     stack.extend(b for b in (q.definition, q.grid) if b is not None)
