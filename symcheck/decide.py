@@ -365,6 +365,12 @@ class Decider:
                 return Outcome("SC001", f"proved for all sizes (matrix calculus with symbolic sizes); "
                                         f"also checked {scope}", ("matrix-expression normal form", "symbolic simplification"),
                                notes=tuple(sorted(notes)))
+        every_n = self.per_sample(st, insts, deadline)
+        if every_n is not None:
+            return Outcome("SC001", f"proved for every number of samples {every_n} (term by term: each "
+                                    "sample's term is one formula in its own entries, and its derivative is the "
+                                    f"claimed term); also checked {scope}", ("per-sample sum, generic sample", "symbolic simplification"),
+                           notes=tuple(sorted(notes)))
         if all_proved and not self.sampled:
             return Outcome("SC001", f"proved {scope}", ("symbolic simplification",), notes=tuple(sorted(notes)))
         if self.unevaluated:
@@ -376,6 +382,29 @@ class Decider:
         bound = (f"{TRIALS} random trials at each of {len(insts)} instance(s), all equal (exact rational "
                  "arithmetic; 50- and 90-digit arithmetic where exp or log appear)")
         return Outcome("SC002", f"verified numerically {scope}: {bound}", (bound,), notes=tuple(sorted(notes)))
+
+    def per_sample(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
+        """``∂C/∂θ = Σ_{i=1}^{n} g_i`` with C a sum over the same samples: proved for every
+        n when it holds for a generic sample (persample.py).  The size's name, or None."""
+        from symcheck import persample
+        if any(inst.indices for inst in insts) or not insts:
+            return None  # a free index: the relation is a family of claims, not one sum
+        found: set[str] = set()
+        for inst in insts:
+            def lowerer_for(indices: dict[str, int], inst: Instance = inst) -> Lowerer:
+                low = Lowerer(self.ctx, inst.sizes, indices=indices, cost_args=self.cost_args(st),
+                              generic=inst.generic, locals_=self.locals(st))
+                low.position = low.stmt_position = st.relation.span.start
+                low.deadline = deadline
+                low.symmetric = frozenset(getattr(st, "symmetric", ()))
+                low.scalars = frozenset(st.scalars)
+                return low
+            proof = persample.prove(self.ctx, st.relation, inst.sizes, lowerer_for,
+                                    lambda d: self.zero(d, deadline))
+            if proof is None:
+                return None
+            found.add(proof.size)
+        return names.display(sorted(found)[0]) if len(found) == 1 else None
 
     def new_names(self, st: Statement, insts: list["Instance"], deadline: float,
                   notes: set[str]) -> Outcome | None:

@@ -94,7 +94,7 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
     if isinstance(var, ir.Transpose):
         v = differentiate(low, num, var.arg, span, num_value)
         return v.T if is_matrix(v) else v  # type: ignore[union-attr]
-    frozen_key, entry = _intermediate(low, var)
+    frozen_key, entry = intermediate(low, var)
     if frozen_key is not None:
         real = low.qval(frozen_key)
         ph = _placeholder(frozen_key, real)
@@ -111,7 +111,7 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
     return _d(nv, vv, span, low.ctx.layout)
 
 
-def _intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:
+def intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:
     """The defined quantity a variable refers to (u, u_j, z_i^{pred}), if any."""
     if not isinstance(var, ir.Symbol):
         return None, False

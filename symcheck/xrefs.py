@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symcheck import limits, names
+from symcheck import limits, names, unnumbered
 from symcheck.context import Context, Statement
 from symcheck.decide import Decider, Outcome
 from symcheck.diagnostics import Diagnostic, Fix
@@ -357,14 +357,58 @@ class Checker:
                 evidence.append(f"with the document's definitions substituted, {_shown(t.tag)} holds and {_name(f)} "
                                 "fails at the counterexample (exact arithmetic), or the other way round")
             counterexample = counterexample or point
+        conditions = self._reduced_to(ref)
+        if conditions:
+            # "(1) to (6) reduce to the conditions (4)-(6)": an equation does not reduce to itself
+            shown = [t.tag for t in conditions]
+            itself = [k for k in keys if k in shown]
+            if itself:
+                problems.append(f"{_list(itself)} {'is' if len(itself) == 1 else 'are'} the condition"
+                                f"{'' if len(itself) == 1 else 's'} the sentence reduces to")
         if not problems:
             return []
         need = "conditions (equations that can fail, or gradients set to zero)" if not forms else \
             "the equations that take the form of the display" + ("s" if len(forms) > 1 else "") + " after it"
-        fixes = self.fixes(ref, keys, wants_condition, forms, sets_zero) if self.search_fixes else ()
+        if conditions:
+            need = f"equations that, set to zero, reduce to the conditions {_list([t.tag for t in conditions])}"
+        fixes: tuple[Fix, ...] = ()
+        if self.search_fixes:
+            found = self._elsewhere(ref, keys, forms, conditions)
+            if found is not None and _run_of_numbers(found):
+                fixes = (self._fix(ref, [s.tag for s in found.statements],  # type: ignore[misc]
+                                   f"{found.how}; proved"),)
+            elif found is not None:
+                what = f"the equation that can be rewritten as {_name(forms[0])} is" if forms else \
+                    "the equations that reduce to them are"
+                problems.append(unnumbered.describe(self, found, what))
+                evidence.append("found among all the document's relations, numbered or not, and proved by the engine")
+            elif not conditions:
+                fixes = self.fixes(ref, keys, wants_condition, forms, sets_zero)
         return [Diagnostic("SC104", f"bad reference: {_one_line(ref.text)} should point at {need}, but "
                                     + "; ".join(problems), ref.span, path, evidence=tuple(dict.fromkeys(evidence)),
                            counterexample=counterexample, fixes=fixes)]
+
+    def _reduced_to(self, ref: Reference) -> list[Target]:
+        """The displayed conditions a sentence "… reduce to the conditions" runs into."""
+        if not unnumbered.REDUCE_AFTER.match(ref.after) or not ref.displays:
+            return []
+        out = [self.targets[k] for k in self._display_tags(ref)]
+        return out if out and all(_states_condition(t) and t.tag for t in out) else []
+
+    def _elsewhere(self, ref: Reference, keys: list[str], forms: list[Target],
+                   conditions: list[Target]) -> "unnumbered.Found | None":
+        """The relations the sentence needs, wherever they are in the document."""
+        if conditions:
+            return unnumbered.reducing_run(self, ref, keys, conditions)
+        if len(forms) == 1 == len(keys) and forms[0].expr is not None:
+            return unnumbered.rewritten_as(self, ref, keys, forms[0])
+        return None
+
+    def _fix(self, ref: Reference, window: list[str], why: str) -> Fix:
+        text = ref.text
+        for (a, b), k in sorted(zip(ref.numbers, _endpoints(ref, window)), reverse=True):
+            text = text[:a] + k + text[b:]
+        return Fix(text, why, ref.span)
 
     def _display_tags(self, ref: Reference) -> list[str]:
         """The labelled rows of the displays the sentence runs into, in order (untagged: '#k')."""
@@ -424,6 +468,21 @@ def _endpoints(ref: Reference, window: list[str]) -> list[str]:
         out.append(window[pos])
         pos += 1
     return out
+
+
+def _run_of_numbers(found: "unnumbered.Found") -> bool:
+    tags = [s.tag for s in found.statements]
+    return all(t is not None and t.isdigit() for t in tags) and \
+        [int(t) for t in tags] == list(range(int(tags[0]), int(tags[0]) + len(tags)))  # type: ignore[arg-type]
+
+
+def _list(keys: list[str]) -> str:
+    """(4), (5) and (6); a run of three or more numbers as (4) to (6)."""
+    if len(keys) >= 3 and all(k.isdigit() for k in keys) and \
+            [int(k) for k in keys] == list(range(int(keys[0]), int(keys[0]) + len(keys))):
+        return f"{_shown(keys[0])} to {_shown(keys[-1])}"
+    shown = [_shown(k) for k in keys]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _shown(key: str) -> str:

@@ -220,3 +220,86 @@ def test_corrected_document_carries_the_proved_reference() -> None:
     fixed = corrected.render(check_text(text, "notes.md", CheckOptions(timeout=5.0)))
     assert "Setting (2) to zero" in fixed and "Setting (1) to zero" not in fixed
     assert sc104(fixed.split("## Changes made by symcheck")[0]) == []
+
+
+# -- the equations a wrong reference should point at, numbered or not ----------
+TWO_LAYER = r"""The model and its residual are
+
+$$z_i = u_0 v + u_1 v x_i \tag{1}$$
+
+$$d_i = z_i - y_i \tag{2}$$
+
+with the cost
+
+$$C = \frac{1}{2} \sum_{i=1}^{n} (z_i - y_i)^2$$
+
+and its gradients
+
+$$\frac{\partial C}{\partial u_0} = v \sum_{i=1}^{n} d_i TAG_A$$
+
+$$\frac{\partial C}{\partial u_1} = v \sum_{i=1}^{n} x_i d_i TAG_B$$
+
+Holding $v$ fixed, equations REF reduce to the conditions
+
+$$\sum_{i=1}^{n} d_i = 0 \tag{5}$$
+
+$$\sum_{i=1}^{n} x_i d_i = 0 \tag{6}$$
+
+Then REW can be rewritten as
+
+$$EXPR \tag{7}$$
+
+and so on.
+
+$$\frac{\partial C}{\partial v} = \sum_{i=1}^{n} (u_0 + u_1 x_i) d_i TAG_C$$
+"""
+GOOD_EXPR = r"u_0 \sum_{i=1}^{n} d_i + u_1 \sum_{i=1}^{n} x_i d_i"
+
+
+def _two_layer(ref: str = "(1) to (2)", rew: str = "(2)", expr: str = GOOD_EXPR, tags: str = "") -> str:
+    text = TWO_LAYER.replace("REF", ref).replace("REW", rew).replace("EXPR", expr)
+    for name, tag in zip(("TAG_A", "TAG_B", "TAG_C"), tags.split() if tags else ("", "", "")):
+        text = text.replace(name, f"\\tag{{{tag}}}" if tag != "-" else "")
+    return text
+
+
+def test_equations_that_reduce_to_the_conditions_are_found_where_they_carry_no_number() -> None:
+    found = sc104(_two_layer())
+    line, message, fixes = found[0]
+    assert line == 17 and fixes == ()
+    assert "should point at equations that, set to zero, reduce to the conditions (5) and (6)" in message
+    assert "(1) defines z; (2) defines d" in message
+    assert "the equations that reduce to them are at lines 13–15" in message
+    assert "each is v times one of them" in message and "which carry no number" in message
+
+
+def test_equations_that_reduce_to_the_conditions_are_offered_when_numbered() -> None:
+    found = sc104(_two_layer(tags="3 4 -"))
+    assert found[0][2] == ("equations (3) to (4)",)
+    assert not [f for f in sc104(_two_layer(ref="(3) to (4)", tags="3 4 -")) if f[0] == 17]
+
+
+def test_a_reference_does_not_reduce_to_itself() -> None:
+    found = sc104(_two_layer(ref="(5) to (6)"))
+    assert "(5) and (6) are the conditions the sentence reduces to" in found[0][1]
+
+
+def test_a_factor_that_may_vanish_is_no_reduction() -> None:
+    text = _two_layer().replace("u_0 v + u_1 v x_i", "u_0 (v + 1) + u_1 v x_i").replace(
+        r"\frac{\partial C}{\partial u_0} = v \sum", r"\frac{\partial C}{\partial u_0} = (v + 1) \sum")
+    message = sc104(text)[0][1]
+    assert "(1) defines z" in message and "reduce to them are" not in message
+
+
+def test_the_equation_that_can_be_rewritten_as_the_expression_is_found() -> None:
+    found = [f for f in sc104(_two_layer(ref="(3) to (4)", tags="3 4 -")) if f[0] == 23]
+    assert len(found) == 1
+    _, message, fixes = found[0]
+    assert "neither side of (2) nor their difference is the expression (7)" in message
+    assert "the equation that can be rewritten as (7) is at line 29" in message and fixes == ()
+    numbered = [f for f in sc104(_two_layer(ref="(3) to (4)", tags="3 4 8")) if f[0] == 23]
+    assert numbered[0][2] == ("(8)",)
+    # an expression no relation of the document equals: nothing is pointed at
+    wrong = [f for f in sc104(_two_layer(ref="(3) to (4)", tags="3 4 -", expr=GOOD_EXPR.replace("u_0", "2 u_0")))
+             if f[0] == 23]
+    assert "can be rewritten as" not in wrong[0][1]
