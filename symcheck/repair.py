@@ -744,7 +744,37 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
             cand = _apply(rel, chosen, where)
             if cand is not None and screen.passes(cand):
                 consider(chosen, cand)
+    if not found and not shape_error and st.role != "update":
+        _edit_then_complete(rel, singles, pool, where, screen, consider, found, _index_vocabulary(rel, ctx)[1])
     return _offer(found, rel, text)
+
+
+MAX_COMPLETE = 40  # single edits tried before completing a sum with them
+
+
+def _edit_then_complete(rel: ir.Relation, singles: list[_Edit], pool: dict[int, list[float]],
+                        where: dict[str, dict[int, tuple[object, Address]]], screen: "_Screen",
+                        consider: "callable[[tuple[_Edit, ...], ir.Relation], None]",  # type: ignore[valid-type]
+                        found: list[object], numbers: list[str]) -> None:
+    """A slip in the one term written, and the term for the other index value left out:
+    the edit is made first, then the sum is completed from the edited term."""
+    tried = 0
+    for k in sorted(pool):
+        e = singles[k]
+        if e.side != "rhs" or e.rank < 1:
+            continue
+        tried += 1
+        if tried > MAX_COMPLETE:
+            return
+        cand = _apply(rel, (e,), where)
+        if cand is None:
+            continue
+        for target, new, desc, rank in _complete_sum(cand.rhs, numbers):
+            full = ir.Relation(cand.lhs, rel.op, new, rel.span)
+            if screen.passes(full):
+                consider((e, _Edit("rhs", target, new, desc, rank)), full)
+                if found:
+                    return
 
 
 def _same_sides(rel: ir.Relation) -> bool:

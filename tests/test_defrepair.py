@@ -82,3 +82,19 @@ def test_a_chain_whose_middle_was_corrected_is_mended_in_the_next_round() -> Non
     assert [d for d in check_text(one_round, "doc.md", OPTS).diagnostics if d.code == "SC100"]
     assert not [d for d in check_text(rounds, "doc.md", OPTS).diagnostics if d.code in ("SC100", "SC103")]
     assert len([c for c in changes if c.applied]) == 2
+
+
+def test_a_slip_in_the_one_term_written_and_the_missing_term_are_fixed_together() -> None:
+    text = ("$$s = x_0 y_0 + x_1 y_1$$\n\n"
+            "$$s = x_0 y_1$$\n")
+    res = check_text(text, "doc.md", OPTS)
+    [d] = [d for d in res.diagnostics if d.code == "SC100"]
+    assert any(_tree(f.latex) == _tree("s = x_0 y_0 + x_1 y_1") for f in d.fixes)
+
+
+def test_no_term_is_added_when_none_completes_the_sum() -> None:
+    text = ("$$s = x_0 y_0 + x_1 y_1 + 5$$\n\n"
+            "$$s = x_0 y_0$$\n")
+    res = check_text(text, "doc.md", OPTS)
+    [d] = [d for d in res.diagnostics if d.code == "SC100"]
+    assert not any("add the missing term" in f.description for f in d.fixes)
