@@ -132,7 +132,9 @@ def _factor(chk: "Checker", st: Statement, a: object, b: object) -> sp.Expr | No
             x, y = sp.expand(x), sp.expand(y)
             if y == 0 or numeric.tree_size(x, MAX_TREE) > MAX_TREE or numeric.tree_size(y, MAX_TREE) > MAX_TREE:
                 return None
-            c = sp.factor(sp.cancel(x / y))
+            c = _monomial_ratio(x, y)
+            if c is None:
+                c = sp.factor(sp.cancel(x / y))
             if c == 0 or not all(f.is_Rational or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer)
                                  for f in sp.Mul.make_args(c)):
                 return None
@@ -145,6 +147,25 @@ def _factor(chk: "Checker", st: Statement, a: object, b: object) -> sp.Expr | No
     except (LowerError, ValueError, TypeError, KeyError, IndexError, AttributeError, ZeroDivisionError,
             NotImplementedError, RecursionError, sp.PolynomialError):
         return None
+
+
+def _monomial_ratio(x: sp.Expr, y: sp.Expr) -> sp.Expr | None:
+    """For polynomials, the only candidate c with x = c·y, c a monomial: the ratio of
+    their leading terms (checked by the caller); no polynomial division needed."""
+    gens = sorted(x.free_symbols | y.free_symbols, key=lambda s: s.name)
+    if not gens:
+        return None
+    try:
+        px, py = sp.Poly(x, *gens), sp.Poly(y, *gens)
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return None
+    if not (px.domain.is_QQ or px.domain.is_ZZ) or not (py.domain.is_QQ or py.domain.is_ZZ) or py.is_zero:
+        return None
+    (mx, cx), (my, cy) = px.terms()[0], py.terms()[0]
+    c = sp.Rational(cx) / sp.Rational(cy)
+    for g, a, b in zip(gens, mx, my):
+        c *= g ** (a - b)
+    return c
 
 
 def describe(chk: "Checker", found: Found, what: str) -> str:
