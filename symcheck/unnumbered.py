@@ -168,6 +168,27 @@ def _monomial_ratio(x: sp.Expr, y: sp.Expr) -> sp.Expr | None:
     return c
 
 
+def by_name(chk: "Checker", found: Found) -> str | None:
+    """Prose that names unnumbered equations by their left sides ("the equations for
+    ∂C/∂u_{01} to ∂C/∂u_{22}"), in the document's own inline-math idiom."""
+    text = chk.doc.text
+    sts = found.statements
+
+    def src(node: object) -> str | None:
+        span = getattr(node, "span", None)
+        return " ".join(text[span.start:span.end].split()) if span is not None else None
+
+    first, last = src(sts[0].relation.lhs), src(sts[-1].relation.lhs)
+    if not first or not last or "`" in first + last or "$" in first + last:
+        return None
+
+    def math(s: str) -> str:
+        return f":math:`{s}`" if chk.doc.format == "rst" else f"${s}$"
+    if len(sts) == 1:
+        return f"the equation for {math(first)}"
+    return f"the equations for {math(first)} to {math(last)}"
+
+
 def describe(chk: "Checker", found: Found, what: str) -> str:
     """"… are the gradients at lines 66–68 (∂C/∂u_{01} to ∂C/∂u_{22}: …), which carry no number"."""
     text = chk.doc.text

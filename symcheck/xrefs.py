@@ -382,6 +382,10 @@ class Checker:
                     "the equations that reduce to them are"
                 problems.append(unnumbered.describe(self, found, what))
                 evidence.append("found among all the document's relations, numbered or not, and proved by the engine")
+                named = unnumbered.by_name(self, found)
+                if named is not None:
+                    how = found.how if "proved" in found.how else f"{found.how}; proved"
+                    fixes = (Fix(named, f"the equations carry no number, so they are named; {how}", ref.span),)
             elif not conditions:
                 fixes = self.fixes(ref, keys, wants_condition, forms, sets_zero)
         return [Diagnostic("SC104", f"bad reference: {_one_line(ref.text)} should point at {need}, but "

@@ -266,7 +266,9 @@ def _two_layer(ref: str = "(1) to (2)", rew: str = "(2)", expr: str = GOOD_EXPR,
 def test_equations_that_reduce_to_the_conditions_are_found_where_they_carry_no_number() -> None:
     found = sc104(_two_layer())
     line, message, fixes = found[0]
-    assert line == 17 and fixes == ()
+    # unnumbered equations are named by their left sides
+    assert line == 17 and fixes == (r"the equations for $\frac{\partial C}{\partial u_0}$ to "
+                                    r"$\frac{\partial C}{\partial u_1}$",)
     assert "should point at equations that, set to zero, reduce to the conditions (5) and (6)" in message
     assert "(1) defines z; (2) defines d" in message
     assert "the equations that reduce to them are at lines 13–15" in message
@@ -296,7 +298,8 @@ def test_the_equation_that_can_be_rewritten_as_the_expression_is_found() -> None
     assert len(found) == 1
     _, message, fixes = found[0]
     assert "neither side of (2) nor their difference is the expression (7)" in message
-    assert "the equation that can be rewritten as (7) is at line 29" in message and fixes == ()
+    assert "the equation that can be rewritten as (7) is at line 29" in message
+    assert fixes == (r"the equation for $\frac{\partial C}{\partial v}$",)
     numbered = [f for f in sc104(_two_layer(ref="(3) to (4)", tags="3 4 8")) if f[0] == 23]
     assert numbered[0][2] == ("(8)",)
     # an expression no relation of the document equals: nothing is pointed at
