@@ -293,23 +293,39 @@ def _parse(name: str) -> tuple[str, tuple[int, ...], str] | None:
     return m.group("pre"), parts, m.group("suf")
 
 
-def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
-                  theta: sp.Symbol) -> tuple[list[object], list[object]] | None:
-    """Each sample's terms with its own entries renamed to generic ones (row index i).
+@dataclass(frozen=True)
+class Samples:
+    """Which symbols belong to which sample, and their generic names.
+
+    ``own[k]`` are the symbols only sample k's expressions use, ``kinds`` the kinds of
+    entry they are (x_{k1}: ('x', 2, '')), ``renames[k]`` maps them to the generic
+    sample's symbols (row index i)."""
+    numbers: tuple[int, ...]
+    shared: frozenset[sp.Symbol]
+    own: tuple[frozenset[sp.Symbol], ...]
+    kinds: frozenset[tuple[str, int, str]]
+    renames: tuple[dict[sp.Symbol, sp.Symbol], ...]
+
+    def kind(self, s: sp.Symbol) -> tuple[str, int, str] | None:
+        p = _parse(s.name)
+        return None if p is None else (p[0], len(p[1]), p[2])
+
+
+def samples_of(used: list[set[sp.Symbol]], samples: list[int], thetas: set[sp.Symbol]) -> Samples | None:
+    """Split the symbols each sample's expressions use into shared and own ones.
 
     A sample's own entries are the symbols its terms use that not every sample uses;
     they must belong to that sample alone, carry its number in one fixed index position
-    of their name, and never include θ.  The renaming is a guess checked afterwards:
-    the caller compares the renamed terms, so a wrong guess only loses the proof."""
-    used = [set(getattr(f, "free_symbols", set())) | set(getattr(g, "free_symbols", set()))
-            for f, g in zip(costs, claims)]
+    of their name, and never include a variable of differentiation.  The renaming is a
+    guess checked afterwards: the caller compares the renamed terms, so a wrong guess
+    only loses the proof."""
     shared = set.intersection(*used)
     own = [u - shared for u in used]
     kinds = {(p[0], len(p[1]), p[2]) for syms in own for x in syms if (p := _parse(x.name)) is not None}
     if any((p := _parse(x.name)) is not None and (p[0], len(p[1]), p[2]) in kinds for x in shared):
         return None  # every sample's term uses another sample's data: a sum over samples inside
     for a in range(len(own)):
-        if theta in own[a]:
+        if thetas & own[a]:
             return None
         for b in range(a + 1, len(own)):
             if own[a] & own[b]:
@@ -327,8 +343,8 @@ def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
             positions[kind] = positions.get(kind, at) & at
     if any(not v for v in positions.values()):
         return None
-    fs, gs = [], []
-    for k, syms, f, g in zip(samples, own, costs, claims):
+    renames = []
+    for syms in own:
         ren: dict[sp.Symbol, sp.Symbol] = {}
         for s in sorted(syms, key=lambda x: x.name):
             pre, idx, suf = _parse(s.name)  # type: ignore[misc]
@@ -337,6 +353,19 @@ def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
             ren[s] = sp.Symbol(f"⟨sample⟩{pre}_{{{shown}}}{suf}", real=True)
         if len(set(ren.values())) != len(ren):
             return None
-        fs.append(sp.expand(f.xreplace(ren)))  # type: ignore[union-attr]
-        gs.append(sp.expand(g.xreplace(ren)))  # type: ignore[union-attr]
+        renames.append(ren)
+    return Samples(tuple(samples), frozenset(shared), tuple(frozenset(o) for o in own), frozenset(kinds),
+                   tuple(renames))
+
+
+def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
+                  theta: sp.Symbol) -> tuple[list[object], list[object]] | None:
+    """Each sample's terms with its own entries renamed to generic ones (row index i)."""
+    used = [set(getattr(f, "free_symbols", set())) | set(getattr(g, "free_symbols", set()))
+            for f, g in zip(costs, claims)]
+    smp = samples_of(used, samples, {theta})
+    if smp is None:
+        return None
+    fs = [sp.expand(f.xreplace(ren)) for f, ren in zip(costs, smp.renames)]  # type: ignore[union-attr]
+    gs = [sp.expand(g.xreplace(ren)) for g, ren in zip(claims, smp.renames)]  # type: ignore[union-attr]
     return fs, gs
