@@ -95,6 +95,8 @@ def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: L
     for k in samples:
         costs.append(_term(lowerer_for, base, cost_def, rng, k))
         claims.append(_term(lowerer_for, base, claim, rng, k))
+    if _own_entry(costs, theta):
+        return _prove_own_entry(costs, claims, samples, theta, zero, rng)
     renamed = _generic_rows(costs, claims, samples, theta)
     if renamed is None:
         return None
@@ -103,6 +105,44 @@ def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: L
         if sp.expand(f - fs[0]) != 0 or sp.expand(g - gs[0]) != 0:  # type: ignore[operator]
             return None  # the samples' terms are not one formula
     if not zero(sp.diff(fs[0], theta) - gs[0]):  # type: ignore[operator]
+        return None
+    return Proof(rng.size, len(samples))
+
+
+def _own_entry(costs: list[object], theta: sp.Symbol) -> bool:
+    """θ is used by some samples' cost terms and not by others: one sample's own entry."""
+    uses = [theta in getattr(f, "free_symbols", set()) for f in costs]
+    return any(uses) and not all(uses)
+
+
+def _prove_own_entry(costs: list[object], claims: list[object], samples: list[int], theta: sp.Symbol,
+                     zero: Callable[[object], bool], rng: Range) -> Proof | None:
+    """∂C/∂x_{k1} = Σ_i g_i with x_{k1} sample k's own entry ("for every variable w").
+
+    Only sample k's cost term depends on x_{k1}, so the left side is that term's
+    derivative.  The claim holds for every n when every other sample's claimed term
+    is 0 (checked at every sample the document writes out, so the same for every pair
+    of samples) and, for a generic sample, the derivative of the cost's term by its
+    own entry is its claimed term.  Each of the document's samples is proved in its
+    own call (one per variable), each against the same generic cost term."""
+    smp = samples_of([set(getattr(f, "free_symbols", set())) for f in costs], samples, set())
+    if smp is None:
+        return None
+    owner = [k for k, own in enumerate(smp.own) if theta in own]
+    if len(owner) != 1:
+        return None
+    k0 = owner[0]
+    fs = [sp.expand(f.xreplace(ren)) for f, ren in zip(costs, smp.renames)]  # type: ignore[union-attr]
+    if any(sp.expand(f - fs[0]) != 0 for f in fs[1:]):  # type: ignore[operator]
+        return None  # the samples' cost terms are not one formula
+    for k, g in enumerate(claims):
+        if k != k0 and sp.expand(g) != 0:  # type: ignore[arg-type]
+            return None  # another sample's term moves with this entry
+    ren = smp.renames[k0]
+    g0 = claims[k0]
+    if set(getattr(g0, "free_symbols", set())) - smp.shared - smp.own[k0]:
+        return None  # the claimed term uses another sample's data
+    if not zero(sp.diff(fs[0], ren[theta]) - sp.expand(g0.xreplace(ren))):  # type: ignore[union-attr,operator]
         return None
     return Proof(rng.size, len(samples))
 
