@@ -22,7 +22,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import names, numeric
+from symcheck import names, numeric, persample
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -371,6 +371,14 @@ class Decider:
                                     "sample's term is one formula in its own entries, and its derivative is the "
                                     f"claimed term); also checked {scope}", ("per-sample sum, generic sample", "symbolic simplification"),
                            notes=tuple(sorted(notes)))
+        rows_n = self.sample_rows(st, insts, deadline)
+        if rows_n is not None:
+            return Outcome("SC001", f"proved for every number of samples {rows_n} (row by row: each matrix "
+                                    "built from the samples has one row per sample, one formula in that "
+                                    "sample's own entries; a product over the samples is the sum of the "
+                                    "rows' products, and the generic sample's terms agree); also checked "
+                                    f"{scope}", ("matrices of samples, generic sample", "symbolic simplification"),
+                           notes=tuple(sorted(notes)))
         if all_proved and not self.sampled:
             return Outcome("SC001", f"proved {scope}", ("symbolic simplification",), notes=tuple(sorted(notes)))
         if self.unevaluated:
@@ -386,25 +394,42 @@ class Decider:
     def per_sample(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
         """``∂C/∂θ = Σ_{i=1}^{n} g_i`` with C a sum over the same samples: proved for every
         n when it holds for a generic sample (persample.py).  The size's name, or None."""
-        from symcheck import persample
         if any(inst.indices for inst in insts) or not insts:
             return None  # a free index: the relation is a family of claims, not one sum
         found: set[str] = set()
         for inst in insts:
-            def lowerer_for(indices: dict[str, int], inst: Instance = inst) -> Lowerer:
-                low = Lowerer(self.ctx, inst.sizes, indices=indices, cost_args=self.cost_args(st),
-                              generic=inst.generic, locals_=self.locals(st))
-                low.position = low.stmt_position = st.relation.span.start
-                low.deadline = deadline
-                low.symmetric = frozenset(getattr(st, "symmetric", ()))
-                low.scalars = frozenset(st.scalars)
-                return low
-            proof = persample.prove(self.ctx, st.relation, inst.sizes, lowerer_for,
+            proof = persample.prove(self.ctx, st.relation, inst.sizes, self._lowerer_for(st, inst, deadline),
                                     lambda d: self.zero(d, deadline))
             if proof is None:
                 return None
             found.add(proof.size)
         return names.display(sorted(found)[0]) if len(found) == 1 else None
+
+    def sample_rows(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
+        """``∂C/∂u = X^T d [v_1 v_2]`` with X and d one row per sample: proved for every n
+        when the generic sample's terms agree (samplerows.py).  The size's name, or None."""
+        from symcheck import samplerows
+        if any(inst.indices or inst.generic for inst in insts) or not insts:
+            return None
+        found: set[str] = set()
+        for inst in insts:
+            proof = samplerows.prove(self.ctx, st.relation, inst.sizes, self._lowerer_for(st, inst, deadline),
+                                     lambda d: self.zero(d, deadline))
+            if proof is None:
+                return None
+            found.add(proof.size)
+        return names.display(sorted(found)[0]) if len(found) == 1 else None
+
+    def _lowerer_for(self, st: Statement, inst: Instance, deadline: float) -> "persample.LowererFor":
+        def lowerer_for(indices: dict[str, int]) -> Lowerer:
+            low = Lowerer(self.ctx, inst.sizes, indices=indices, cost_args=self.cost_args(st),
+                          generic=inst.generic, locals_=self.locals(st))
+            low.position = low.stmt_position = st.relation.span.start
+            low.deadline = deadline
+            low.symmetric = frozenset(getattr(st, "symmetric", ()))
+            low.scalars = frozenset(st.scalars)
+            return low
+        return lowerer_for
 
     def new_names(self, st: Statement, insts: list["Instance"], deadline: float,
                   notes: set[str]) -> Outcome | None:

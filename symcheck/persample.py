@@ -95,6 +95,8 @@ def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: L
     for k in samples:
         costs.append(_term(lowerer_for, base, cost_def, rng, k))
         claims.append(_term(lowerer_for, base, claim, rng, k))
+    if _own_entry(costs, theta):
+        return _prove_own_entry(costs, claims, samples, theta, zero, rng)
     renamed = _generic_rows(costs, claims, samples, theta)
     if renamed is None:
         return None
@@ -103,6 +105,44 @@ def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: L
         if sp.expand(f - fs[0]) != 0 or sp.expand(g - gs[0]) != 0:  # type: ignore[operator]
             return None  # the samples' terms are not one formula
     if not zero(sp.diff(fs[0], theta) - gs[0]):  # type: ignore[operator]
+        return None
+    return Proof(rng.size, len(samples))
+
+
+def _own_entry(costs: list[object], theta: sp.Symbol) -> bool:
+    """θ is used by some samples' cost terms and not by others: one sample's own entry."""
+    uses = [theta in getattr(f, "free_symbols", set()) for f in costs]
+    return any(uses) and not all(uses)
+
+
+def _prove_own_entry(costs: list[object], claims: list[object], samples: list[int], theta: sp.Symbol,
+                     zero: Callable[[object], bool], rng: Range) -> Proof | None:
+    """∂C/∂x_{k1} = Σ_i g_i with x_{k1} sample k's own entry ("for every variable w").
+
+    Only sample k's cost term depends on x_{k1}, so the left side is that term's
+    derivative.  The claim holds for every n when every other sample's claimed term
+    is 0 (checked at every sample the document writes out, so the same for every pair
+    of samples) and, for a generic sample, the derivative of the cost's term by its
+    own entry is its claimed term.  Each of the document's samples is proved in its
+    own call (one per variable), each against the same generic cost term."""
+    smp = samples_of([set(getattr(f, "free_symbols", set())) for f in costs], samples, set())
+    if smp is None:
+        return None
+    owner = [k for k, own in enumerate(smp.own) if theta in own]
+    if len(owner) != 1:
+        return None
+    k0 = owner[0]
+    fs = [sp.expand(f.xreplace(ren)) for f, ren in zip(costs, smp.renames)]  # type: ignore[union-attr]
+    if any(sp.expand(f - fs[0]) != 0 for f in fs[1:]):  # type: ignore[operator]
+        return None  # the samples' cost terms are not one formula
+    for k, g in enumerate(claims):
+        if k != k0 and sp.expand(g) != 0:  # type: ignore[arg-type]
+            return None  # another sample's term moves with this entry
+    ren = smp.renames[k0]
+    g0 = claims[k0]
+    if set(getattr(g0, "free_symbols", set())) - smp.shared - smp.own[k0]:
+        return None  # the claimed term uses another sample's data
+    if not zero(sp.diff(fs[0], ren[theta]) - sp.expand(g0.xreplace(ren))):  # type: ignore[union-attr,operator]
         return None
     return Proof(rng.size, len(samples))
 
@@ -293,23 +333,39 @@ def _parse(name: str) -> tuple[str, tuple[int, ...], str] | None:
     return m.group("pre"), parts, m.group("suf")
 
 
-def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
-                  theta: sp.Symbol) -> tuple[list[object], list[object]] | None:
-    """Each sample's terms with its own entries renamed to generic ones (row index i).
+@dataclass(frozen=True)
+class Samples:
+    """Which symbols belong to which sample, and their generic names.
+
+    ``own[k]`` are the symbols only sample k's expressions use, ``kinds`` the kinds of
+    entry they are (x_{k1}: ('x', 2, '')), ``renames[k]`` maps them to the generic
+    sample's symbols (row index i)."""
+    numbers: tuple[int, ...]
+    shared: frozenset[sp.Symbol]
+    own: tuple[frozenset[sp.Symbol], ...]
+    kinds: frozenset[tuple[str, int, str]]
+    renames: tuple[dict[sp.Symbol, sp.Symbol], ...]
+
+    def kind(self, s: sp.Symbol) -> tuple[str, int, str] | None:
+        p = _parse(s.name)
+        return None if p is None else (p[0], len(p[1]), p[2])
+
+
+def samples_of(used: list[set[sp.Symbol]], samples: list[int], thetas: set[sp.Symbol]) -> Samples | None:
+    """Split the symbols each sample's expressions use into shared and own ones.
 
     A sample's own entries are the symbols its terms use that not every sample uses;
     they must belong to that sample alone, carry its number in one fixed index position
-    of their name, and never include θ.  The renaming is a guess checked afterwards:
-    the caller compares the renamed terms, so a wrong guess only loses the proof."""
-    used = [set(getattr(f, "free_symbols", set())) | set(getattr(g, "free_symbols", set()))
-            for f, g in zip(costs, claims)]
+    of their name, and never include a variable of differentiation.  The renaming is a
+    guess checked afterwards: the caller compares the renamed terms, so a wrong guess
+    only loses the proof."""
     shared = set.intersection(*used)
     own = [u - shared for u in used]
     kinds = {(p[0], len(p[1]), p[2]) for syms in own for x in syms if (p := _parse(x.name)) is not None}
     if any((p := _parse(x.name)) is not None and (p[0], len(p[1]), p[2]) in kinds for x in shared):
         return None  # every sample's term uses another sample's data: a sum over samples inside
     for a in range(len(own)):
-        if theta in own[a]:
+        if thetas & own[a]:
             return None
         for b in range(a + 1, len(own)):
             if own[a] & own[b]:
@@ -327,8 +383,8 @@ def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
             positions[kind] = positions.get(kind, at) & at
     if any(not v for v in positions.values()):
         return None
-    fs, gs = [], []
-    for k, syms, f, g in zip(samples, own, costs, claims):
+    renames = []
+    for syms in own:
         ren: dict[sp.Symbol, sp.Symbol] = {}
         for s in sorted(syms, key=lambda x: x.name):
             pre, idx, suf = _parse(s.name)  # type: ignore[misc]
@@ -337,6 +393,19 @@ def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
             ren[s] = sp.Symbol(f"⟨sample⟩{pre}_{{{shown}}}{suf}", real=True)
         if len(set(ren.values())) != len(ren):
             return None
-        fs.append(sp.expand(f.xreplace(ren)))  # type: ignore[union-attr]
-        gs.append(sp.expand(g.xreplace(ren)))  # type: ignore[union-attr]
+        renames.append(ren)
+    return Samples(tuple(samples), frozenset(shared), tuple(frozenset(o) for o in own), frozenset(kinds),
+                   tuple(renames))
+
+
+def _generic_rows(costs: list[object], claims: list[object], samples: list[int],
+                  theta: sp.Symbol) -> tuple[list[object], list[object]] | None:
+    """Each sample's terms with its own entries renamed to generic ones (row index i)."""
+    used = [set(getattr(f, "free_symbols", set())) | set(getattr(g, "free_symbols", set()))
+            for f, g in zip(costs, claims)]
+    smp = samples_of(used, samples, {theta})
+    if smp is None:
+        return None
+    fs = [sp.expand(f.xreplace(ren)) for f, ren in zip(costs, smp.renames)]  # type: ignore[union-attr]
+    gs = [sp.expand(g.xreplace(ren)) for g, ren in zip(claims, smp.renames)]  # type: ignore[union-attr]
     return fs, gs

@@ -68,6 +68,11 @@ ROUTE = [
      "\\frac{\\partial C}{\\partial x_{11}} = -\\sum_{i=1}^{n} w_1 (t_i - z_i)", False),
     ("a term outside the sums", MODEL + HALF,
      "\\frac{\\partial C}{\\partial w_1} = x_{11} w_1 - \\sum_{i=1}^{n} x_{i1} t_i", False),
+    # "for any variable a": the weights and every sample's own entries x_{k1}, x_{k2}
+    ("every variable", MODEL + HALF,
+     "\\frac{\\partial C}{\\partial a} = -\\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} (t_i - z_i)", True),
+    ("every variable, wrong sign", MODEL + HALF,
+     "\\frac{\\partial C}{\\partial a} = \\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} (t_i - z_i)", False),
 ]
 
 
@@ -87,6 +92,28 @@ def test_the_route_proves_only_true_per_sample_gradients(name: str, doc_text: st
     assert (_route(doc_text, claim) is not None) is expected
 
 
+OWN_ENTRIES = [
+    # (claim, proved at every sample's own entry x_{k1}, x_{k2} alone, the weights left out)
+    ("\\frac{\\partial C}{\\partial a} = -\\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} (t_i - z_i)", True),
+    ("\\frac{\\partial C}{\\partial a} = \\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} (t_i - z_i)", False),
+    ("\\frac{\\partial C}{\\partial a} = -2 \\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} (t_i - z_i)", False),
+    ("\\frac{\\partial C}{\\partial a} = -\\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} t_i", False),
+]
+
+
+@pytest.mark.parametrize("claim, expected", OWN_ENTRIES)
+def test_one_samples_own_entry_is_proved_on_its_own(claim: str, expected: bool) -> None:
+    text = MODEL + HALF + f"$${claim}$$\n"
+    doc = document.read_document("doc.md", text)
+    ctx = build_context(doc, [], "doc.md")
+    st = [s for s in ctx.statements if s.role == "claim"][-1]
+    decider = Decider(ctx, 10.0)
+    insts, _ = decider.instances(st)
+    own = [i for i in insts if any(v.name.startswith("x_") for v in i.generic.values())]
+    assert len(own) == 6  # x_{k1}, x_{k2} for the three samples
+    assert (decider.per_sample(st, own, time.monotonic() + 10.0) is not None) is expected
+
+
 def _last_verdict(text: str) -> tuple[str, str]:
     res = check_text(text, "doc.md", CheckOptions(timeout=10.0, fixes=False))
     d = max((d for d in res.diagnostics if d.code in ("SC001", "SC002", "SC100", "SC101", "SC202")),
@@ -104,6 +131,8 @@ END_TO_END = [
      "SC001", False),
     (MODEL + HALF + "$$\\frac{\\partial C}{\\partial w_1} = -\\sum_{i=1}^{n} x_{i2} (t_i - z_i)$$\n", "SC100", False),
     (ONES + f"$${ONES_CLAIM}$$\n", "SC001", False),
+    (MODEL + HALF + "$$\\frac{\\partial C}{\\partial a} = -\\sum_{i=1}^{n} \\frac{\\partial z_i}{\\partial a} (t_i - z_i)$$\n",
+     "SC001", True),
 ]
 
 
