@@ -114,6 +114,15 @@ _NAMED_CONDITIONS = ("normal equation", "first-order condition", "first order co
                      "optimality condition", "stationarity condition", "the conditions")
 
 
+def _named_after(after: str) -> bool:
+    """"$$… = 0$$ These are the normal equations …": the sentence after the displays says
+    that what they state are conditions."""
+    head = after.lower()[:120]
+    return head.startswith(("these are", "these three", "these two", "this is", "which are", "they are",
+                            "those are", "these equations are", "these conditions")) \
+        and any(cue in head for cue in _NAMED_CONDITIONS + ("condition",))
+
+
 def _numeric(node: object) -> bool:
     """A plain number, or a matrix or tuple of plain numbers."""
     if isinstance(node, ir.Neg):
@@ -218,8 +227,9 @@ class Builder:
 
     # -- statements --------------------------------------------------------
     def add_chain(self, chain: ir.Chain, tag: str | None, fragment: int, group: int = 0,
-                  prose: str = "") -> list[Statement]:
+                  prose: str = "", after: str = "") -> list[Statement]:
         self.prose = prose
+        self.after = after
         out = []
         rels = chain.relations()
         if not rels:
@@ -266,7 +276,7 @@ class Builder:
             return Statement(rel, "example", 0, defines=self.quantity_key(sym0))
         prose = getattr(self, "prose", "").lower()
         if _is_zero(rel.rhs) or _is_zero(rel.lhs):
-            if any(cue in prose for cue in _CONDITION_CUES):
+            if any(cue in prose for cue in _CONDITION_CUES) or _named_after(getattr(self, "after", "")):
                 # "reduce to the conditions Σ d_i = 0": an equation to be solved, not an identity
                 return Statement(rel, "condition", 0)
         elif any(cue in prose[-80:] for cue in _NAMED_CONDITIONS):

@@ -111,7 +111,7 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         for msg, span in notes:
             diags.append(Diagnostic("SC304", msg, span, path))
         prose = _nearest_prose(doc, fi)  # type: ignore[arg-type]
-        sts = builder.add_chain(chain, row.tag, fi, grp, prose)  # type: ignore[attr-defined]
+        sts = builder.add_chain(chain, row.tag, fi, grp, prose, _prose_after(doc, fi))  # type: ignore[attr-defined]
         sym = _assumed_nearby(doc, fi, parser, _SYMMETRIC)  # type: ignore[arg-type]
         scal = _assumed_nearby(doc, fi, parser, ("scalar",))  # type: ignore[arg-type]
         for st in sts:
@@ -157,6 +157,21 @@ def _nearest_prose(doc: Document, fi: int) -> str:
         words = doc.fragments[k].prose_before.text.strip()
         if len(words) > 3:
             return words[-300:]
+    return ""
+
+
+_NUMBER_ONLY = re.compile(r"^\s*(\(\d+[a-z]?\)\s*)+")
+
+
+def _prose_after(doc: Document, fi: int) -> str:
+    """The words after a run of displays ("$$…$$ (11) $$…$$ (12) These are the normal
+    equations"): equation numbers written as text between the displays are skipped."""
+    for k in range(fi + 1, min(fi + 5, len(doc.fragments) + 1)):
+        text = doc.fragments[k].prose_before.text if k < len(doc.fragments) else \
+            (doc.prose_after.text if doc.prose_after is not None else "")
+        words = _NUMBER_ONLY.sub("", text).strip()
+        if len(words) > 3:
+            return words[:300]
     return ""
 
 

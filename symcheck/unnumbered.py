@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATES = 24  # relations tried per expression, nearest to the reference first
 MAX_TREE = 4000  # a side larger than this is not divided
-REDUCE_AFTER = re.compile(r"\W*(?:(?:can|may|could)\s+be\s+)?(?:reduces?|reduced)\s+to\s+(?:the\s+)?"
-                          r"(?:conditions?|equations?)")
+REDUCE_AFTER = re.compile(r"\W*(?:(?:can|may|could)\s+be\s+)?(?:reduces?|reduced)\s+to"
+                          r"(?:\s+(?:the\s+)?(?:conditions?|equations?)|\W*$)")
 
 
 @dataclass(frozen=True)

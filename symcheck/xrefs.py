@@ -59,6 +59,9 @@ _ZERO_BEFORE = re.compile(r"\b(?:setting|set|equating)(?:\s+the)?(?:\s+equations
 _HOLD_BEFORE = re.compile(r"\b(?:solving|solve|solutions?\s+of)"
                           r"(?:\s+the)?(?:\s+equations?|\s+eqs?\.)?\s*$")
 _POINTS_AT = re.compile(r"\b(?:as|in|from|by|see|using|into|inserting|substituting|combining|cf\.)\s*$")
+# "we can rewrite equations (8) as $$…$$": the verb before the reference, "as" after it
+_FORM_BEFORE = re.compile(r"\b(?:rewrite|re-write|write|express|recast|cast)\s*(?:the\s+)?(?:equations?\s+|eqs?\.\s*)?$")
+_AS_AFTER = re.compile(r"\W*as\W*$")
 _FORM_AFTER = re.compile(r"\W*(?:then\s+)?(?:(?:can|may|could)\s+(?:then\s+)?be\s+|is\s+|are\s+)?"
                          r"(?:(?:re)?written\s+as|takes?\s+the\s+form|becomes?\b|(?:is|are)\s+equivalent\s+to)")
 
@@ -332,9 +335,11 @@ class Checker:
             if ref.bare and not _POINTS_AT.search(ref.before):
                 return []  # "(0) is the input layer": a number in parentheses, not said to be an equation
             return self.dangling(ref, missing, path)
-        sets_zero = bool(_ZERO_AFTER.match(ref.after) or _ZERO_BEFORE.search(ref.before))
+        conditions = self._reduced_to(ref)  # "(1) to (6) reduce to $$…=0$$": they must be conditions too
+        sets_zero = bool(_ZERO_AFTER.match(ref.after) or _ZERO_BEFORE.search(ref.before) or conditions)
         wants_condition = sets_zero or bool(_HOLD_AFTER.match(ref.after) or _HOLD_BEFORE.search(ref.before))
-        forms = [self.targets[k] for k in self._display_tags(ref)] if _FORM_AFTER.match(ref.after) else []
+        rewrites = _FORM_AFTER.match(ref.after) or (_FORM_BEFORE.search(ref.before) and _AS_AFTER.match(ref.after))
+        forms = [self.targets[k] for k in self._display_tags(ref)] if rewrites else []
         if forms and len(forms) != len(keys):
             forms = []  # "(1) to (6) become" two displays: which becomes which is not said
         targets = [self.targets[k] for k in keys]
@@ -357,7 +362,6 @@ class Checker:
                 evidence.append(f"with the document's definitions substituted, {_shown(t.tag)} holds and {_name(f)} "
                                 "fails at the counterexample (exact arithmetic), or the other way round")
             counterexample = counterexample or point
-        conditions = self._reduced_to(ref)
         if conditions:
             # "(1) to (6) reduce to the conditions (4)-(6)": an equation does not reduce to itself
             shown = [t.tag for t in conditions]

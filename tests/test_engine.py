@@ -278,3 +278,15 @@ def test_a_free_index_takes_its_range_from_a_sum_in_a_definition() -> None:
             "$$\\frac{\\partial \\mu}{\\partial x_j} = \\frac{2}{m}$$\n")
     got = [(line, v) for line, v, _ in verdicts(text)]
     assert got == [(1, "definition"), (2, "proved"), (3, "refuted")]
+
+
+def test_equations_the_next_sentence_calls_conditions_are_conditions() -> None:
+    """"$$Σ (y_i - w x_i) = 0$$ (4) These are the normal equations": recorded as a
+    condition, not refuted as an identity; without that sentence it is a claim."""
+    from symcheck.pipeline import CheckOptions, check_text
+    body = "Let the data be $x_i$ and $y_i$.\n\n$$\\sum_{i=1}^{n} x_i (y_i - w x_i) = 0$$\n (4)\n\n"
+    named = check_text(body + "These are the normal equations of the regression.\n", "doc.md", CheckOptions(5.0))
+    plain = check_text(body + "We continue.\n", "doc.md", CheckOptions(5.0))
+    assert [d.code for d in named.diagnostics if d.code.startswith("SC")][-1:] == ["SC000"]
+    assert any("condition" in d.message for d in named.diagnostics)
+    assert not any("condition" in d.message for d in plain.diagnostics)

@@ -306,3 +306,18 @@ def test_the_equation_that_can_be_rewritten_as_the_expression_is_found() -> None
     wrong = [f for f in sc104(_two_layer(ref="(3) to (4)", tags="3 4 -", expr=GOOD_EXPR.replace("u_0", "2 u_0")))
              if f[0] == 23]
     assert "can be rewritten as" not in wrong[0][1]
+
+
+def test_reduce_to_a_display_and_rewrite_before_the_reference_are_read() -> None:
+    """"equations (1) to (2) reduce to $$…$$" and "we can rewrite (2) as $$…$$": the same
+    needs as "reduce to the conditions" and "(2) can be rewritten as"."""
+    text = _two_layer().replace("reduce to the conditions", "reduce to").replace(
+        "Then (2) can be rewritten as", "Then we can rewrite (2) as")
+    found = sc104(text)
+    assert [f[2] for f in found if f[0] == 17] == [(r"the equations for $\frac{\partial C}{\partial u_0}$ to "
+                                                    r"$\frac{\partial C}{\partial u_1}$",)]
+    assert [f[2] for f in found if f[0] == 23] == [(r"the equation for $\frac{\partial C}{\partial v}$",)]
+    # the right references raise nothing
+    good = _two_layer(ref="(3) to (4)", rew="(8)", tags="3 4 8").replace("reduce to the conditions", "reduce to")
+    assert not [f for f in sc104(good.replace("Then (8) can be rewritten as", "Then we can rewrite (8) as"))
+                if f[0] in (17, 23)]
