@@ -318,6 +318,11 @@ class Decider:
             except LowerError as e:
                 if e.kind == "shape":
                     e.message += self.size_text(inst)
+                if e.kind == "function":  # a = f(Σ w a): does some f fit?
+                    from symcheck import schematic
+                    out = schematic.decide(self, st, low)
+                    if out is not None:
+                        return out  # type: ignore[return-value]
                 raise
             lhs, rhs = as_scalar(lhs), as_scalar(rhs)
             # "X^T e = 0": a plain 0 beside a matrix is the zero matrix of its shape

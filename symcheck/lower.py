@@ -28,7 +28,7 @@ MAX_POWER = 64
 class LowerError(Exception):
     def __init__(self, kind: str, message: str, span: Span | None = None) -> None:
         super().__init__(message)
-        self.kind = kind  # "shape", "unsupported", "pattern", "index", "recursion"
+        self.kind = kind  # "shape", "unsupported", "pattern", "index", "recursion", "function" (unknown f(…))
         self.message = message
         self.span = span
 
@@ -587,7 +587,7 @@ class Lowerer:
                 k += 2
                 continue
             if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" and self._unknown_function(f):
-                raise LowerError("unsupported", f"{names.display(names.key(f))}(…) uses "  # type: ignore[arg-type]
+                raise LowerError("function", f"{names.display(names.key(f))}(…) uses "  # type: ignore[arg-type]
                                  f"{names.display(names.key(f))}, which the document never defines", f.span)
             vals.append((ops[k], self.lower(f), f.span))
             k += 1
@@ -640,7 +640,7 @@ class Lowerer:
         if isinstance(f, ir.Symbol) and not f.sub:
             k = names.key(f)
             if k in self.ctx.functions and self.ctx.functions[k].span.start > self.position:
-                raise LowerError("unsupported", f"{names.display(k)}(…) is used before the document "
+                raise LowerError("function", f"{names.display(k)}(…) is used before the document "
                                  f"defines {names.display(k)}", f.span)
             if k in self.ctx.functions:
                 fd = self.ctx.functions[k]

@@ -744,9 +744,42 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
             cand = _apply(rel, chosen, where)
             if cand is not None and screen.passes(cand):
                 consider(chosen, cand)
+    if not found and base is None and not shape_error:
+        def unscreened(chosen: tuple[_Edit, ...], cand: ir.Relation) -> None:
+            full = Decider(ctx, timeout=min(decider.timeout, 2.0)).decide(dataclasses.replace(st, relation=cand))
+            if full.code in ("SC001", "SC002"):
+                found.append((chosen, cand, "proved" if full.code == "SC001" else "verified numerically"))
+        _schematic_edits(rel, singles, where, unscreened, found)
     if not found and not shape_error and st.role != "update":
         _edit_then_complete(rel, singles, pool, where, screen, consider, found, _index_vocabulary(rel, ctx)[1])
     return _offer(found, rel, text)
+
+
+MAX_SCHEMATIC = 60  # edits of f's argument decided in full when a = f(…) cannot be screened
+
+
+def _schematic_edits(rel: ir.Relation, singles: list[_Edit], where: dict[str, dict[int, tuple[object, Address]]],
+                     consider: "callable[[tuple[_Edit, ...], ir.Relation], None]",  # type: ignore[valid-type]
+                     found: list[object]) -> None:
+    """``a = f(…)`` with f unnamed has no values to screen: the edits of f's argument
+    (a wrong index, a wrong bias) are decided in full, likeliest first."""
+    from symcheck import schematic
+    applied = schematic.applied_side(rel)
+    if applied is None:
+        return
+    inside = _subtree_ids(applied[2])
+    tried = 0
+    for e in singles:
+        if id(e.target) not in inside or e.rank < 1:
+            continue
+        tried += 1
+        if tried > MAX_SCHEMATIC:
+            return
+        cand = _apply(rel, (e,), where)
+        if cand is not None:
+            consider((e,), cand)
+            if found:
+                return
 
 
 MAX_COMPLETE = 40  # single edits tried before completing a sum with them
