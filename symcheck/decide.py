@@ -385,6 +385,14 @@ class Decider:
                                     f"{scope}", ("matrices of samples, generic sample", "symbolic simplification"),
                            notes=tuple(sorted(notes)))
         if all_proved and not self.sampled:
+            index_n = self.per_index(st, insts, deadline)
+            if index_n is not None:
+                return Outcome("SC001", f"proved for every number of samples {index_n} (sample by sample: at "
+                                        "every sample the document writes out, the claim with that sample's own "
+                                        "entries renamed to a generic sample's is one formula, and that formula "
+                                        f"is an identity); also checked {scope}",
+                               ("per-sample claim, generic sample", "symbolic simplification"),
+                               notes=tuple(sorted(notes)))
             return Outcome("SC001", f"proved {scope}", ("symbolic simplification",), notes=tuple(sorted(notes)))
         if self.unevaluated:
             # a trial that could not be evaluated (a step at its jump, a complex value) is
@@ -420,6 +428,30 @@ class Decider:
         for inst in insts:
             proof = samplerows.prove(self.ctx, st.relation, inst.sizes, self._lowerer_for(st, inst, deadline),
                                      lambda d: self.zero(d, deadline))
+            if proof is None:
+                return None
+            found.add(proof.size)
+        return names.display(sorted(found)[0]) if len(found) == 1 else None
+
+    def per_index(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
+        """``z_i^{pred} = v_0 + v_1 y_{i1} + v_2 y_{i2}`` at every sample i: proved for every
+        n when each sample's claim is the generic sample's, an identity (sampleindex.py).
+        Called only once every index value was proved.  The size's name, or None."""
+        from symcheck import sampleindex
+        if not insts or any(inst.generic or len(inst.indices) != 1 for inst in insts):
+            return None
+        groups: dict[tuple[tuple[str, int], ...], list[Instance]] = {}
+        for inst in insts:
+            groups.setdefault(tuple(sorted(inst.sizes.items())), []).append(inst)
+        found: set[str] = set()
+        for group in groups.values():
+            letters = {L for inst in group for L in inst.indices}
+            if len(letters) != 1:
+                return None
+            letter = next(iter(letters))
+            proof = sampleindex.prove(self.ctx, st.relation, group[0].sizes, letter,
+                                      [inst.indices[letter] for inst in group],
+                                      self._lowerer_for(st, group[0], deadline), lambda d: self.zero(d, deadline))
             if proof is None:
                 return None
             found.add(proof.size)
