@@ -688,9 +688,14 @@ def _mentions_model(ctx: Context, node: object) -> bool:
 def _symbols_before(ctx: Context, st: Statement, claims: bool = True) -> Iterator[ir.Symbol]:
     """The symbols of the statements before ``st`` (without the claims, if asked)."""
     from symcheck import irutil
+    cache: dict[int, tuple[object, list[ir.Symbol]]] = ctx.__dict__.setdefault("_symbols_of", {})
     for other in ctx.statements:
         if other.index < st.index and (claims or other.role != "claim"):
-            yield from (x for x in irutil.walk(other.relation) if isinstance(x, ir.Symbol))
+            hit = cache.get(id(other))
+            if hit is None or hit[0] is not other.relation:
+                hit = (other.relation, [x for x in irutil.walk(other.relation) if isinstance(x, ir.Symbol)])
+                cache[id(other)] = hit
+            yield from hit[1]
 
 
 def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -> list[str]:

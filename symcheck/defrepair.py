@@ -79,6 +79,7 @@ class _Found:
     rhs: object
     fixed: list[Statement]
     mended: dict[int, tuple[Fix, ...]]
+    ctx: Context
 
     @property
     def score(self) -> int:
@@ -136,7 +137,7 @@ def _search(ctx: Context, st: Statement, field: str, users: list[Statement], rea
             and verdicts.get(r.index) in TRUE and _keys(r.relation) & reach]
     cands = [e for e in repair.edits("rhs", rel.rhs, ctx, rel, lambda n: False) if e.rank >= 1][:MAX_EDITS]
     where = {"rhs": repair._addresses(rel.rhs), "lhs": repair._addresses(rel.lhs)}
-    best: _Found | None = None
+    found: list[_Found] = []
     for e in cands:
         cand = repair._apply(rel, (e,), where)
         if cand is None:
@@ -149,7 +150,7 @@ def _search(ctx: Context, st: Statement, field: str, users: list[Statement], rea
         fixed = [r for r in users if judge.decide(r).code in TRUE]
         if not fixed:
             continue
-        if any(judge.decide(r).code not in TRUE for r in keep):
+        if any(screen.decide(r).code not in TRUE for r in keep):
             continue  # the edit would break a row that holds with the definition as written
         mended: dict[int, tuple[Fix, ...]] = {}
         for r in users:
@@ -158,10 +159,14 @@ def _search(ctx: Context, st: Statement, field: str, users: list[Statement], rea
             fixes = repair.find_fixes(ctx2, r, judge, text, shape_error=verdicts.get(r.index) == "SC101")
             if fixes:
                 mended[r.index] = fixes
-        f = _Found(e, cand.rhs, fixed, mended)
-        if f.score >= 2 and (best is None or f.score > best.score):
-            best = f
-    return best
+        f = _Found(e, cand.rhs, fixed, mended, ctx2)
+        if f.score >= 2:
+            found.append(f)
+    for f in sorted(found, key=lambda f: -f.score):  # stable: the likeliest edit among equals
+        judge = Decider(f.ctx, min(timeout, 2.0))
+        if all(judge.decide(r).code in TRUE for r in keep):  # confirmed in full, not only screened
+            return f
+    return None
 
 
 def _report(st: Statement, found: _Found, ctx: Context, text: str, lines: LineIndex,
