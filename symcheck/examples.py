@@ -32,8 +32,29 @@ _HEADINGS = {
 
 def section_starts(doc: Document) -> list[int]:
     """Offsets where a new section (or an example environment) begins or ends."""
+    return [at for at, _ in headings(doc)]
+
+
+_LATEX_LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
+
+
+def _level(fmt: str, heading: str) -> int:
+    """How deep a heading is: 1 for ``#``/``\\chapter``, more for its subsections; 0 for
+    the boundary of an example environment, which ends every scope."""
+    if fmt == "latex":
+        m = re.match(r"\\([a-z]+)", heading)
+        return _LATEX_LEVELS.get(m.group(1), 0) if m else 0
+    if fmt == "rst":
+        return 1  # rst levels follow the order adornments first appear in: each heading is a boundary
+    if heading.startswith("#"):
+        return len(heading) - len(heading.lstrip("#"))
+    return 1 if heading.startswith("=") else 2  # setext underlines
+
+
+def headings(doc: Document) -> list[tuple[int, int]]:
+    """(offset, level) of every heading and example-environment boundary, in order."""
     pat = _HEADINGS.get(doc.format, _HEADINGS["markdown"])
-    return sorted(m.start() for m in pat.finditer(doc.text))
+    return sorted((m.start(), _level(doc.format, m.group(0))) for m in pat.finditer(doc.text))
 
 
 class WorkedExamples:
@@ -42,19 +63,27 @@ class WorkedExamples:
     def __init__(self, ctx: Context, doc: Document) -> None:
         self.ctx = ctx
         self.text = doc.text
-        self.starts = section_starts(doc)
+        self.headings = headings(doc)
         self.examples = [st for st in ctx.statements if st.role == "example"]
 
-    def section(self, offset: int) -> int:
-        return sum(1 for s in self.starts if s <= offset)
+    def in_scope(self, given: int, here: int) -> bool:
+        """A value given at ``given`` holds at ``here`` until a heading of its own section's
+        level or higher: its subsections work with it, the next section does not.  A value
+        given before any heading ends at the first one."""
+        level = 99  # before any heading: the first heading ends it
+        for at, lev in self.headings:
+            if at <= given:
+                level = lev if lev > 0 else level
+            elif at <= here and (lev == 0 or lev <= level):
+                return False
+        return given <= here
 
     def active(self, st: Statement) -> list[Statement]:
         """The example values in force where ``st`` stands, later ones replacing earlier."""
         here = st.relation.span.start
-        sec = self.section(here)
         chosen: dict[str, Statement] = {}
         for e in self.examples:
-            if e.index < st.index and self.section(e.relation.span.start) == sec and e.defines:
+            if e.index < st.index and self.in_scope(e.relation.span.start, here) and e.defines:
                 chosen.pop(e.defines, None)
                 chosen[e.defines] = e
         return list(chosen.values())

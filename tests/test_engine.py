@@ -147,6 +147,11 @@ CASES = [
      "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
      "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n$$\\nabla^2 f(x) = A$$\n$$\\nabla^2 f(x) = 2A$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted")]),
+    ("a worked example's values hold in its subsections, not in the next section",
+     "# Example\n\nThe loss is $f(w) = (a w - y)^2$ with\n\n$$a = 2$$\n$$y = 1$$\n$$w = 1$$\n\n## Value\n\n"
+     "$$a w - y = 1$$\n$$a w - y = 3$$\n\n# Next\n\n$$a w - y = 1$$\n",
+     [(3, "definition"), (5, "definition"), (6, "definition"), (7, "definition"), (11, "proved"), (12, "refuted"),
+      (16, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
