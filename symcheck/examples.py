@@ -15,6 +15,7 @@ import re
 import sympy as sp
 
 from symcheck import evaluate as ev
+from symcheck import irutil
 from symcheck.context import Context, Statement, unwrap
 from symcheck.decide import Outcome, _check_number
 from symcheck.fragments import Document
@@ -57,6 +58,10 @@ def headings(doc: Document) -> list[tuple[int, int]]:
     return sorted((m.start(), _level(doc.format, m.group(0))) for m in pat.finditer(doc.text))
 
 
+def _mentions_key(ctx: Context, node: object, key: str) -> bool:
+    return any(isinstance(n, ir.Symbol) and not n.sub and ev.quantity_key(ctx, n) == key for n in irutil.walk(node))
+
+
 class WorkedExamples:
     """Decides the numeric claims of a document's worked examples."""
 
@@ -95,11 +100,23 @@ class WorkedExamples:
         given = self.active(st)
         if not given:
             return None
+        self.conflicts: dict[str, str] = {}  # given names whose value has another shape than the model's
+        self.conflict_at: dict[str, int] = {}
         try:
-            return self._decide(st, given)
+            out = self._decide(st, given)
         except (LowerError, ev.BindError, ev.Missing, ArithmeticError, ValueError, TypeError,
                 AttributeError, IndexError, KeyError, NotImplementedError, RecursionError):
-            return None  # the example does not determine this relation: decide it as usual
+            out = None  # the example does not determine this relation: decide it as usual
+        if out is None and st.role == "claim":
+            clash = sorted(k for k in self.conflicts if _mentions_key(self.ctx, st.relation, k))
+            if clash:
+                # "x = (1, 2)^T" where the document's x is a scalar: here x is the example's,
+                # which the document's model does not describe, so no general verdict applies
+                return Outcome("SC202", f"undecided: {self.conflicts[clash[0]]} (given at line "
+                               f"{LineIndex(self.text).position(self.conflict_at[clash[0]])[0]}); the worked "
+                               "example uses the name for something else than the document's model does",
+                               ("worked example",))
+        return out
 
     def _decide(self, st: Statement, given: list[Statement]) -> Outcome | None:
         triples, origin = [], []
@@ -126,7 +143,10 @@ class WorkedExamples:
                 ev.bind(self.ctx, sizes, [t])
                 inputs.append(t)
                 used.append(e)
-            except ev.BindError:
+            except ev.BindError as err:
+                if "in the document;" in err.message:
+                    self.conflicts[ev.quantity_key(self.ctx, t[0])] = err.message
+                    self.conflict_at[ev.quantity_key(self.ctx, t[0])] = e.relation.span.start
                 if id(e) in starts and e.index < st.index:
                     frozen[ev.quantity_key(self.ctx, t[0])] = t[1]
                     used.append(e)

@@ -445,7 +445,9 @@ class Lowerer:
         if ks is not None and self._label_subscript(s):
             return leaf(names.display(ks))  # λ_{\max}, L_{CE}: a name of its own, nothing to index
         idx = tuple(self.index_value(x) for x in s.sub)
-        if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes):
+        # x_i where x_i is a vector of its own (a row of X) is no entry of a given x
+        own_vector = k in c.family_vectors and len(idx) == 1 and k not in c.quantities and k not in c.shapes
+        if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes) and not own_vector:
             if k in self.frozen:
                 return self._frozen_entry(k, idx, s.span)
             return self.entry(k, idx, s.span)

@@ -152,6 +152,13 @@ CASES = [
      "$$a w - y = 1$$\n$$a w - y = 3$$\n\n# Next\n\n$$a w - y = 1$$\n",
      [(3, "definition"), (5, "definition"), (6, "definition"), (7, "definition"), (11, "proved"), (12, "refuted"),
       (16, "refuted")]),
+    ("a single-sample example gives x a vector where the model has rows x_i: no general verdict on x",
+     "Inputs $X \\in \\mathbb{R}^{n \\times d}$ with rows $x_i^T$, labels $y \\in \\mathbb{R}^n$, "
+     "$w \\in \\mathbb{R}^d$.\n\n$$p_i = \\sigma(x_i^T w)$$\n\n$$L = \\sum_{i=1}^{n} (p_i - y_i)^2$$\n\n"
+     "For a single sample with $x = (1, 2)^T$, $w = (2, -1)^T$ and $y = 1$ we get $x^T w = 0$, $x^T w = 1$ and "
+     "$(p - y)\\, x = (-0.5, -1)^T$.\n",
+     [(1, "definition")] * 3 + [(3, "definition"), (5, "definition")] + [(7, "definition")] * 3
+     + [(7, "proved"), (7, "refuted"), (7, "undecided")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
