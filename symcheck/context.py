@@ -82,6 +82,8 @@ class Context:
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
     late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts
+    # x_1, …, x_N ∈ R^d: the members of a family declared as vectors, by family key → length (IR node)
+    family_dims: dict[str, object] = field(default_factory=dict)
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
@@ -251,6 +253,11 @@ class Builder:
             sym, _ = _lhs_symbol(lhs)
             if sym is not None and len(rhs.dims) in (1, 2):
                 dims = rhs.dims if len(rhs.dims) == 2 else (rhs.dims[0], 1)
+                fk = self._member_of_family(sym)
+                if fk is not None and len(rhs.dims) == 1:
+                    # "samples x_1, …, x_N ∈ R^d": every x_i is a vector of length d
+                    c.family_dims.setdefault(fk, rhs.dims[0])
+                    return Statement(rel, "declaration", 0, defines=fk)
                 k = self.quantity_key(sym)
                 q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
                 q.declared = (dims[0], dims[1])
@@ -261,6 +268,9 @@ class Builder:
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
         sym0, _ = _lhs_symbol(lhs)
+        if isinstance(rhs, ir.Matrix) and rhs.env == "values" and sym0 is not None:
+            # "y_i = 2, 4, 7": data of a worked example, one value per index
+            return Statement(rel, "example", 0, defines=names.key_with_sub(sym0) or names.key(sym0))
         if pos == 0 and sym0 is not None and _numeric(rhs) and self._used_before(sym0):
             # "for example, let x = 1": a worked example's value, not what x means everywhere
             return Statement(rel, "example", 0, defines=self.quantity_key(sym0))
@@ -351,6 +361,19 @@ class Builder:
                 c.families[fam] = Family(fam, names_entries_of=target, grid=rhs)  # type: ignore[arg-type]
                 return Statement(rel, "naming", 0, defines=fam)
         return Statement(rel, "claim", 0)
+
+    def _member_of_family(self, sym: ir.Symbol) -> str | None:
+        """The family ``x`` of ``x_1``, ``x_N`` or ``x_i`` (one plain subscript, a number or a
+        single lower- or upper-case letter), when ``x`` is not a quantity of its own."""
+        if not sym.sub or len(sym.sub) != 1 or sym.label is not None or sym.prime:
+            return None
+        it = sym.sub[0]
+        plain = (isinstance(it, ir.Number) and it.text.isdigit()) or \
+            (isinstance(it, ir.Symbol) and not it.sub and len(it.base) == 1 and it.base.isalpha())
+        k = names.key(sym)
+        if not plain or k in self.ctx.quantities:
+            return None
+        return k
 
     def _naming_target(self, lhs: object) -> str | None:
         sym, transposed = _lhs_symbol(lhs)

@@ -192,8 +192,9 @@ class Decider:
             low = Lowerer(self.ctx, sizes)
             rf = RangeFinder(self.ctx, low)
             self._sum_bounds(rel, sizes, rf)
-            if free_letters(rel, sizes=set(sizes)):
-                # ∂μ/∂x_j with μ = (1/m) Σ_{i=1}^{m} x_i: the definition's m sizes the range of j
+            if free_letters(rel, sizes=set(sizes)) or self._unsized_bounds(sizes):
+                # ∂μ/∂x_j with μ = (1/m) Σ_{i=1}^{m} x_i: the definition's m sizes the range of j;
+                # ∂L/∂b with ŷ_i = Σ_{j=1}^{d} w_j x_{ij}: the definition's d needs a value
                 for other in self.ctx.statements:
                     if other.role == "definition" and other is not st:
                         self._sum_bounds(other.relation, sizes, rf)
@@ -272,6 +273,20 @@ class Decider:
     def _has_symbolic_sizes(self) -> bool:
         return any(s not in self.ctx.doc_sizes for s in self.ctx.size_symbols)
 
+    def _unsized_bounds(self, sizes: dict[str, int]) -> bool:
+        """A sum in a definition runs to a size that has no value yet."""
+        from symcheck import irutil
+        for other in self.ctx.statements:
+            if other.role != "definition":
+                continue
+            for n in irutil.walk(other.relation):
+                if isinstance(n, ir.Sum) and isinstance(n.upper, ir.Symbol) and not n.upper.sub \
+                        and n.index is not None:
+                    k = names.key(n.upper)
+                    if k not in sizes and k not in self.ctx.quantities:
+                        return True
+        return False
+
     def _sum_bounds(self, rel: ir.Relation, sizes: dict[str, int], rf: RangeFinder) -> None:
         from symcheck import irutil
         for n in irutil.walk(rel):
@@ -286,6 +301,15 @@ class Decider:
                     self.ctx.doc_sizes.setdefault(k, max(r))
                 else:
                     sizes[k] = 3
+            elif isinstance(n, ir.Sum) and n.upper is not None and n.index is not None:
+                # Σ_{i=1}^{n-1}: the size in a bound written as an expression gets a test value
+                for u in irutil.walk(n.upper):
+                    if isinstance(u, ir.Symbol) and not u.sub and u.label is None and len(u.base) == 1:
+                        k = names.key(u)
+                        c = self.ctx
+                        if k not in sizes and k not in c.quantities and k not in c.families \
+                                and k not in c.functions and k != n.index.base:
+                            sizes[k] = 3
 
     def _decide(self, st: Statement, deadline: float, notes: set[str]) -> Outcome:
         rel = st.relation

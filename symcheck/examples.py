@@ -10,12 +10,13 @@ it would be false.  Claims with symbols on both sides keep their general verdict
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import sympy as sp
 
 from symcheck import evaluate as ev
-from symcheck import irutil
+from symcheck import derivative, irutil, names
 from symcheck.context import Context, Statement, unwrap
 from symcheck.decide import Outcome, _check_number
 from symcheck.fragments import Document
@@ -60,6 +61,47 @@ def headings(doc: Document) -> list[tuple[int, int]]:
 
 def _mentions_key(ctx: Context, node: object, key: str) -> bool:
     return any(isinstance(n, ir.Symbol) and not n.sub and ev.quantity_key(ctx, n) == key for n in irutil.walk(node))
+
+
+def _at_index(sym: ir.Symbol, k: int) -> ir.Symbol:
+    """``x_{i1}`` with its one free index letter set to ``k``: ``x_{k1}``."""
+    sub = tuple(ir.Number(str(k), it.span) if isinstance(it, ir.Symbol) and len(it.base) == 1
+                and it.base.islower() and not it.sub else it for it in sym.sub or ())
+    text = "".join(it.text if isinstance(it, ir.Number) else getattr(it, "base", "") for it in sub)
+    return dataclasses.replace(sym, sub=sub, sub_text=text)
+
+
+def _entries(v: object) -> list[object]:
+    return list(v) if isinstance(v, sp.MatrixBase) else [v]
+
+
+def _constant(node: object) -> bool:
+    """No names at all: a number, or arithmetic on numbers."""
+    return not any(isinstance(n, ir.Symbol) for n in irutil.walk(node))
+
+
+def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:
+    """Whether ``node`` mentions one of ``keys``, directly or through definitions."""
+    seen: set[str] = set()
+    todo = [node]
+    while todo:
+        for n in irutil.walk(todo.pop()):
+            if not isinstance(n, ir.Symbol):
+                continue
+            for k in {names.key(n), names.key_with_sub(n) or names.key(n)}:
+                if k in keys:
+                    return True
+                if k in seen:
+                    continue
+                seen.add(k)
+                q, f = ctx.quantities.get(k), ctx.families.get(k)
+                if q is not None and q.definition is not None:
+                    todo.append(q.definition)
+                if f is not None and f.body is not None:
+                    todo.append(f.body)
+                if k in ctx.functions:
+                    todo.append(ctx.functions[k].body)
+    return False
 
 
 class WorkedExamples:
@@ -124,6 +166,14 @@ class WorkedExamples:
             sym = unwrap(e.relation.lhs)
             if not isinstance(sym, ir.Symbol):
                 continue
+            listed = e.relation.rhs
+            if isinstance(listed, ir.Matrix) and listed.env == "values":
+                # y_i = 2, 4, 7: y_1 = 2, y_2 = 4, y_3 = 7
+                low0 = Lowerer(self.ctx, dict(self.ctx.doc_sizes))
+                for k, row in enumerate(listed.rows, start=1):
+                    triples.append((_at_index(sym, k), as_scalar(low0.lower(row[0])), False))
+                    origin.append(e)
+                continue
             triples.append((sym, as_scalar(Lowerer(self.ctx, dict(self.ctx.doc_sizes)).lower(e.relation.rhs)),
                             False))
             origin.append(e)
@@ -132,6 +182,11 @@ class WorkedExamples:
         starts = {id(e) for e in origin if self.given(e)}
         sizes = ev.sizes_from(self.ctx, [t for t, e in zip(triples, origin)
                                          if not self.computed(t[0]) or id(e) in starts])
+        bounds = self.sum_bounds()
+        for sym, v, _ in triples:
+            k = names.key(sym)
+            if not sym.sub and k in bounds and k not in sizes and isinstance(v, sp.Integer) and int(v) > 0:
+                sizes[k] = int(v)  # "n = 3" where the document sums to n: a size, though no shape uses it
         for k in ev.missing_sizes(self.ctx, sizes):
             # a size the example leaves open: anything that depends on it has no value
             # at the example's point (Missing), so no verdict can come from it
@@ -154,7 +209,14 @@ class WorkedExamples:
         point = ev.bind(self.ctx, sizes, inputs)
         low = ev.lowerer(self.ctx, sizes, st)
         if frozen:
-            low.frozen = frozen
+            # a computed quantity the example starts from ("Let z = (0, 0, 0)^T" with z = W h + b):
+            # a variable of its own at the given value, so derivatives with respect to it still exist
+            low.frozen = {}
+            for k, v in sorted(frozen.items()):
+                ph = derivative._placeholder(k, v)
+                low.frozen[k] = ph
+                for leaf_, val in zip(_entries(ph), _entries(v)):
+                    point[leaf_] = val
         rel = st.relation
         lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
         numeric = [not getattr(v, "free_symbols", set()) for v in (lhs, rhs)]
@@ -190,6 +252,34 @@ class WorkedExamples:
             return self.rounding_outcome(where)
         return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
                        self.pairs(point))
+
+    def sum_bounds(self) -> set[str]:
+        """Names the document's sums run to (Σ_{i=1}^{n})."""
+        out = set()
+        for st in self.ctx.statements:
+            for n in irutil.walk(st.relation):
+                if isinstance(n, ir.Sum) and isinstance(n.upper, ir.Symbol) and not n.upper.sub:
+                    out.add(names.key(n.upper))
+        return out
+
+    def review(self, st: Statement, out: Outcome) -> Outcome:
+        """A refutation "for all values" of a claim that states a number for what the worked
+        example computes (∂L/∂w_1 = -2 with the data given in prose) says nothing about the
+        example: the claim is about the example's values, which could not be used here."""
+        if out.code not in ("SC100", "SC101") or st.role != "claim":
+            return out
+        given = self.active(st)
+        if not given:
+            return out
+        rel = st.relation
+        if _constant(rel.lhs) == _constant(rel.rhs):
+            return out  # symbols on both sides (a general claim), or plain arithmetic
+        keys = {e.defines for e in given if e.defines}
+        if not _reaches(self.ctx, rel.rhs if _constant(rel.lhs) else rel.lhs, keys):
+            return out
+        return Outcome("SC202", "undecided: the claim gives a number for what the worked example computes, "
+                                f"but the example's values ({self.where(given)}) do not determine it here",
+                       ("worked example",))
 
     def within_rounding(self, used: list[Statement], xs: list[object], ys: list[object]) -> bool:
         """The example's values are themselves rounded ("p_1 = 0.0900"): a result computed
@@ -233,5 +323,6 @@ class WorkedExamples:
 
     @staticmethod
     def pairs(point: dict[sp.Symbol, sp.Rational]) -> tuple[tuple[str, str], ...]:
-        return tuple((s.name, str(v)) for s, v in sorted(point.items(), key=lambda kv: kv[0].name))[:12]
+        shown = {s: s.name.replace("⟨", "").replace("⟩", "") for s in point}  # z_1 for the given z's entry
+        return tuple((shown[s], str(v)) for s, v in sorted(point.items(), key=lambda kv: shown[kv[0]]))[:12]
 

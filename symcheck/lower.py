@@ -446,7 +446,8 @@ class Lowerer:
             return leaf(names.display(ks))  # λ_{\max}, L_{CE}: a name of its own, nothing to index
         idx = tuple(self.index_value(x) for x in s.sub)
         # x_i where x_i is a vector of its own (a row of X) is no entry of a given x
-        own_vector = k in c.family_vectors and len(idx) == 1 and k not in c.quantities and k not in c.shapes
+        own_vector = k in c.family_vectors and len(idx) == 1 and (
+            k in c.family_dims or (k not in c.quantities and k not in c.shapes))
         if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes) and not own_vector:
             if k in self.frozen:
                 return self._frozen_entry(k, idx, s.span)

@@ -114,6 +114,10 @@ class ShapeInference:
                 r, k = (dim_of(d) for d in q.declared)
                 self._set(q.key, (r if r is not None else f"rows({q.key})",
                                   k if k is not None else f"cols({q.key})"))
+        for fk, d in sorted(c.family_dims.items()):
+            n = dim_of(d)
+            if n is not None and n != 1 and fk not in self.shape:
+                self.family_vec[fk] = n
         for _ in range(3):
             for q in c.quantities.values():
                 if q.grid is not None and q.key not in self.shape:

@@ -159,6 +159,34 @@ CASES = [
      "$(p - y)\\, x = (-0.5, -1)^T$.\n",
      [(1, "definition")] * 3 + [(3, "definition"), (5, "definition")] + [(7, "definition")] * 3
      + [(7, "proved"), (7, "refuted"), (7, "undecided")]),
+    ("samples x_1, ..., x_N declared in R^d are vectors",
+     "Samples $x_1, \\dots, x_N \\in \\mathbb{R}^{d}$ and $\\mu \\in \\mathbb{R}^{d}$.\n\n"
+     "$$S = \\sum_{i=1}^{N} (x_i - \\mu)(x_i - \\mu)^T$$\n\n$$S^T = S$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "proved")]),
+    ("an adjective just before a declaration assumes it for the whole document",
+     "A symmetric matrix $A \\in \\mathbb{R}^{n \\times n}$ and $x \\in \\mathbb{R}^{n}$.\n\n$$f = x^T A x$$\n\n"
+     "## Gradient\n\nSome words here.\n\nMore words.\n\nAnd more.\n\n$$\\frac{\\partial f}{\\partial x} = 2 A x$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (13, "proved")]),
+    ("sizes a definition sums to, and a bound written as an expression, get test values",
+     "$$\\hat{y}_i = \\sum_{j=1}^{d} w_j x_{ij} + b$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "$$\\frac{\\partial^2 L}{\\partial b^2} = 2n$$\n\n"
+     "$$\\frac{\\partial L}{\\partial b} = 2\\sum_{i=1}^{n-1} (\\hat{y}_i - y_i)$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("values listed in prose for an indexed name (x_i = 1, 2) are the example's data",
+     "$$\\hat{y}_i = w x_i$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "Take $n = 2$ and $w = 1$ with the data $x_i = 1, 2$ and $y_i = 1, 3$. "
+     "Then $\\frac{\\partial L}{\\partial w} = -4$, not $\\frac{\\partial L}{\\partial w} = -2$.\n",
+     [(1, "definition"), (3, "definition")] + [(5, "definition")] * 4 + [(5, "proved"), (5, "refuted")]),
+    ("a number for what an example computes, without the data to compute it, is not refuted for all values",
+     "$$\\hat{y}_i = w x_i$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "Take $n = 2$ and $w = 1$ with the data in the table. Then $\\frac{\\partial L}{\\partial w} = -4$.\n",
+     [(1, "definition"), (3, "definition"), (5, "definition"), (5, "definition"), (5, "undecided")]),
+    ("an example starting from a computed quantity differentiates with respect to it",
+     "Logits $z \\in \\mathbb{R}^{K}$, target $y \\in \\mathbb{R}^{K}$.\n\n$$L = \\frac{1}{2} (z - y)^T (z - y)$$\n\n"
+     "## Layer\n\nLet $z = W h$ with $W \\in \\mathbb{R}^{K \\times m}$.\n\n## Example\n\n"
+     "With $K = 2$, $z = (1, 0)^T$ and $y = (0, 1)^T$ we get $\\nabla_z L = (1, -1)^T$ and $\\nabla_z L = (1, 1)^T$.\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (7, "definition"), (7, "definition")]
+     + [(11, "definition")] * 3 + [(11, "proved"), (11, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
