@@ -402,14 +402,7 @@ class Lowerer:
             if k in self.locals:
                 return leaf(names.display(k))
             if k in c.functions:
-                fd = c.functions[k]
-                # h used as a value means h(params) as the document wrote it — when those
-                # parameters are the document's own variables (h(w_00, w_01, w_02))
-                if all(p not in c.quantities and "_" in p for p in fd.params) or \
-                        any(p in c.quantities for p in fd.params):
-                    return self.child().lower(fd.body)
-                raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
-                                 "without its argument", s.span)
+                return self._function_as_value(k, s)
             if k in c.collected and isinstance(c.collected[k], tuple):
                 r, cc = (self.dim(d) for d in c.collected[k])  # type: ignore[union-attr]
                 self.notes.add(f"read {names.display(k)} as the matrix of the {names.display(k)}_{{ij}}")
@@ -438,6 +431,8 @@ class Lowerer:
             if k == "pi":
                 return sp.pi
             return leaf(names.display(k))
+        if ks is not None and ks in c.functions and not s.prime:
+            return self._function_as_value(ks, s)  # ℓ_2 for ℓ_2(r)
         if s.base == "delta" and len(s.sub) == 2 and s.label is None and k not in c.families \
                 and k not in c.quantities:
             a, b = (self.index_value(x) for x in s.sub)
@@ -453,6 +448,17 @@ class Lowerer:
                 return self._frozen_entry(k, idx, s.span)
             return self.entry(k, idx, s.span)
         return self.family(k, idx, s.span)
+
+    def _function_as_value(self, k: str, s: ir.Symbol) -> Value:
+        c = self.ctx
+        fd = c.functions[k]
+        # h used as a value means h(params) as the document wrote it — when those
+        # parameters are the document's own variables (h(w_00, w_01, w_02))
+        if all(p not in c.quantities and "_" in p for p in fd.params) or \
+                any(p in c.quantities for p in fd.params):
+            return self.child().lower(fd.body)
+        raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
+                         "without its argument", s.span)
 
     def constant(self, s: ir.Symbol, kind: str) -> Value:
         """The identity, a vector of ones or a zero matrix, at the size its place in

@@ -187,6 +187,11 @@ CASES = [
      "With $K = 2$, $z = (1, 0)^T$ and $y = (0, 1)^T$ we get $\\nabla_z L = (1, -1)^T$ and $\\nabla_z L = (1, 1)^T$.\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (7, "definition"), (7, "definition")]
      + [(11, "definition")] * 3 + [(11, "proved"), (11, "refuted")]),
+    ("a function with a subscripted name stands for its value at the document's variable",
+     "For a target $y$ and prediction $\\hat{y}$ the residual is $r = y - \\hat{y}$.\n\n"
+     "$$\\ell_2(r) = \\frac{1}{2} r^2$$\n\n$$\\frac{\\partial \\ell_2}{\\partial \\hat{y}} = -r$$\n\n"
+     "$$\\frac{\\partial \\ell_2}{\\partial \\hat{y}} = r$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
