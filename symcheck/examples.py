@@ -126,11 +126,22 @@ class WorkedExamples:
         return given <= here
 
     def active(self, st: Statement) -> list[Statement]:
-        """The example values in force where ``st`` stands, later ones replacing earlier."""
-        here = st.relation.span.start
+        """The example values in force where ``st`` stands, later ones replacing earlier.
+
+        A claim that states a number ("ŷ - y = -3.5") in a section that gives no values
+        of its own ("## Backward" after "## Forward") is about the last example given:
+        it takes the values in force where the last of them was given."""
+        chosen = self._in_force(st.index, st.relation.span.start)
+        rel = st.relation
+        if chosen or st.role != "claim" or _constant(rel.lhs) == _constant(rel.rhs):
+            return chosen  # "From x_0 = 1": a value given anew is not judged by an earlier example
+        last = [e for e in self.examples if e.index < st.index and e.defines]
+        return self._in_force(st.index, last[-1].relation.span.start) if last else []
+
+    def _in_force(self, before: int, here: int) -> list[Statement]:
         chosen: dict[str, Statement] = {}
         for e in self.examples:
-            if e.index < st.index and self.in_scope(e.relation.span.start, here) and e.defines:
+            if e.index < before and self.in_scope(e.relation.span.start, here) and e.defines:
                 chosen.pop(e.defines, None)
                 chosen[e.defines] = e
         return list(chosen.values())

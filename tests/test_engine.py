@@ -149,9 +149,9 @@ CASES = [
      [(1, "definition"), (1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted")]),
     ("a worked example's values hold in its subsections, not in the next section",
      "# Example\n\nThe loss is $f(w) = (a w - y)^2$ with\n\n$$a = 2$$\n$$y = 1$$\n$$w = 1$$\n\n## Value\n\n"
-     "$$a w - y = 1$$\n$$a w - y = 3$$\n\n# Next\n\n$$a w - y = 1$$\n",
+     "$$a w - y = 1$$\n$$a w - y = 3$$\n\n# Next\n\n$$a = 1$$\n$$a w - y = 1$$\n",
      [(3, "definition"), (5, "definition"), (6, "definition"), (7, "definition"), (11, "proved"), (12, "refuted"),
-      (16, "refuted")]),
+      (16, "definition"), (17, "undecided")]),
     ("a single-sample example gives x a vector where the model has rows x_i: no general verdict on x",
      "Inputs $X \\in \\mathbb{R}^{n \\times d}$ with rows $x_i^T$, labels $y \\in \\mathbb{R}^n$, "
      "$w \\in \\mathbb{R}^d$.\n\n$$p_i = \\sigma(x_i^T w)$$\n\n$$L = \\sum_{i=1}^{n} (p_i - y_i)^2$$\n\n"
@@ -192,6 +192,12 @@ CASES = [
      "$$\\ell_2(r) = \\frac{1}{2} r^2$$\n\n$$\\frac{\\partial \\ell_2}{\\partial \\hat{y}} = -r$$\n\n"
      "$$\\frac{\\partial \\ell_2}{\\partial \\hat{y}} = r$$\n",
      [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("a number claimed in a section without values of its own is about the last example given",
+     "# Net\n\n$$L = \\frac{1}{2}(w x - y)^2$$\n\n## Forward\n\n$$x = 2, \\quad w = 1, \\quad y = 1$$\n\n"
+     "## Backward\n\n$$\\frac{\\partial L}{\\partial w} = (w x - y) x = 2$$\n\n$$\\frac{\\partial L}{\\partial w} = 1$$\n\n"
+     "## Again\n\nFrom $x = 3$: $w x - y = 2$.\n",
+     [(3, "definition"), (7, "definition"), (7, "definition"), (7, "definition"), (11, "proved"), (11, "proved"),
+      (13, "refuted"), (17, "definition"), (17, "undecided")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
