@@ -198,6 +198,10 @@ CASES = [
      "## Again\n\nFrom $x = 3$: $w x - y = 2$.\n",
      [(3, "definition"), (7, "definition"), (7, "definition"), (7, "definition"), (11, "proved"), (11, "proved"),
       (13, "refuted"), (17, "definition"), (17, "undecided")]),
+    ("capital words spelled in several orders are products, even with a letter never written alone",
+     "All matrices are $n \\times n$.\n\n$$\\mathrm{tr}(AB) = \\mathrm{tr}(BA)$$\n\n"
+     "$$\\mathrm{tr}(ABC) = \\mathrm{tr}(CAB)$$\n\n$$\\mathrm{tr}(ABC) = \\mathrm{tr}(ACB)$$\n",
+     [(3, "proved"), (5, "proved"), (7, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
