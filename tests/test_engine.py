@@ -202,6 +202,12 @@ CASES = [
      "All matrices are $n \\times n$.\n\n$$\\mathrm{tr}(AB) = \\mathrm{tr}(BA)$$\n\n"
      "$$\\mathrm{tr}(ABC) = \\mathrm{tr}(CAB)$$\n\n$$\\mathrm{tr}(ABC) = \\mathrm{tr}(ACB)$$\n",
      [(3, "proved"), (5, "proved"), (7, "refuted")]),
+    ("diag of a vector is the diagonal matrix",
+     "Logits $z \\in \\mathbb{R}^{K}$, target $y \\in \\mathbb{R}^{K}$.\n\n"
+     "$$p_k = \\frac{e^{z_k}}{\\sum_{j=1}^{K} e^{z_j}}$$\n\n$$r = p - y$$\n\n"
+     "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) - p p^T$$\n\n"
+     "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) + p p^T$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (7, "proved"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
