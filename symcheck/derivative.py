@@ -94,6 +94,21 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
     if isinstance(var, ir.Transpose):
         v = differentiate(low, num, var.arg, span, num_value)
         return v.T if is_matrix(v) else v  # type: ignore[union-attr]
+    held = _family_entry(low, var)
+    if held is not None:
+        # ∂L/∂ŷ_i with ŷ_i = Σ_j w_j x_{ij} + b: that entry is a variable of its own
+        fkey, real = held
+        ph = leaf(f"⟨{fkey[1:]}⟩")
+        inner = low.child(frozen=dict(low.frozen, **{fkey: ph}))
+        nv = inner.lower(num) if num_value is None else num_value
+        free = set().union(*(getattr(x, "free_symbols", set()) for x in _flat(nv)))
+        if ph not in free and free & getattr(real, "free_symbols", set()):
+            # the numerator uses what the entry stands for, never the entry itself (p_i = σ(x_i^T w)
+            # beside z_i = x_i^T w): how it depends on the entry alone is not written down
+            raise LowerError("unsupported", f"differentiating with respect to {fkey[1:]}, which "
+                             "the expression depends on only through what it stands for", span)
+        d = _d(nv, ph, span, low.ctx.layout)
+        return d.xreplace({ph: real}) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
     frozen_key, entry = _intermediate(low, var)
     if frozen_key is not None:
         real = low.qval(frozen_key)
@@ -109,6 +124,26 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
     nv = low.lower(num) if num_value is None else num_value
     vv = low.lower(var)
     return _d(nv, vv, span, low.ctx.layout)
+
+
+def _family_entry(low: Lowerer, var: object) -> tuple[str, object] | None:
+    """(frozen key, value) of a defined scalar entry ``ŷ_i`` (family with a body), if ``var`` is one."""
+    if not isinstance(var, ir.Symbol) or not var.sub or var.prime:
+        return None
+    c = low.ctx
+    k = names.key(var)
+    f = c.families.get(k)
+    if f is None or f.body is None or len(f.params) != len(var.sub) or k in c.quantities \
+            or (names.key_with_sub(var) or "") in c.quantities:
+        return None
+    idx = tuple(low.index_value(x) for x in var.sub)
+    fkey = names.entry_name(k, idx)
+    if fkey in low.frozen:
+        return None
+    real = as_scalar(low.family(k, idx, var.span))
+    if is_matrix(real) or isinstance(real, sp.Symbol):
+        return None
+    return "@" + fkey, real
 
 
 def _intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:

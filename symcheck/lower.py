@@ -334,6 +334,9 @@ class Lowerer:
         return out
 
     def family(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
+        held = "@" + names.entry_name(key, idx)
+        if held in self.frozen:
+            return self.frozen[held]  # an entry held as a variable of its own while differentiating
         f = self.ctx.families.get(key)
         if f is not None and f.body is not None and len(f.params) == len(idx):
             bound = dict(self.indices)

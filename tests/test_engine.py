@@ -208,6 +208,14 @@ CASES = [
      "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) - p p^T$$\n\n"
      "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) + p p^T$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (7, "proved"), (9, "refuted")]),
+    ("a defined entry (ŷ_i = w x_i + b) is a variable of its own when differentiated by; "
+     "through an equal expression only, undecided",
+     "$$\\hat{y}_i = w x_i + b$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\hat{y}_i} = 2(\\hat{y}_i - y_i)$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\hat{y}_i} = \\hat{y}_i - y_i$$\n\n"
+     "$$p_i = \\sigma(w x_i)$$\n\n$$z_i = w x_i$$\n\n$$\\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i)$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "definition"), (11, "definition"),
+      (13, "undecided")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
