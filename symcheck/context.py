@@ -44,6 +44,8 @@ class FunctionDef:
     body: object
     span: ir.Span
     contradicts: str = ""  # set when the body disagrees with the known function of that name
+    # S_τ(v) = sign(v) max(|v| - τ, 0): (S, τ) — S_1(3) is S_τ at τ = 1
+    sub_param: tuple[str, str] | None = None
 
 
 @dataclass
@@ -304,7 +306,7 @@ class Builder:
         if pos == 0 and fdef is not None and fdef[0] not in c.quantities:
             name, params = fdef
             if name not in c.functions:
-                c.functions[name] = FunctionDef(name, params, rhs, rel.span)
+                c.functions[name] = FunctionDef(name, params, rhs, rel.span, sub_param=self._sub_param(lhs, rhs))
                 return Statement(rel, "function", 0, defines=name)
         layout = self._layout_grid(lhs, rhs) if pos == 0 else None
         if layout is not None:
@@ -361,6 +363,20 @@ class Builder:
                 c.families[fam] = Family(fam, names_entries_of=target, grid=rhs)  # type: ignore[arg-type]
                 return Statement(rel, "naming", 0, defines=fam)
         return Statement(rel, "claim", 0)
+
+    @staticmethod
+    def _sub_param(lhs: object, rhs: object) -> tuple[str, str] | None:
+        """``S_τ(v) = … τ …``: the function's subscript is a parameter its body uses."""
+        f = lhs.factors[0] if isinstance(lhs, ir.Mul) else getattr(lhs, "func", None)
+        if not (isinstance(f, ir.Symbol) and f.sub and len(f.sub) == 1 and isinstance(f.sub[0], ir.Symbol)):
+            return None
+        p = f.sub[0]
+        if p.sub or (len(p.base) == 1 and p.base.isupper()):
+            return None
+        k = names.key(p)
+        if any(isinstance(n, ir.Symbol) and not n.sub and names.key(n) == k for n in irutil.walk(rhs)):
+            return names.key(f), k
+        return None
 
     def _member_of_family(self, sym: ir.Symbol) -> str | None:
         """The family ``x`` of ``x_1``, ``x_N`` or ``x_i`` (one plain subscript, a number or a

@@ -192,13 +192,14 @@ class Decider:
             low = Lowerer(self.ctx, sizes)
             rf = RangeFinder(self.ctx, low)
             self._sum_bounds(rel, sizes, rf)
-            if free_letters(rel, sizes=set(sizes)) or self._unsized_bounds(sizes):
+            labels = frozenset(self.ctx.functions)
+            if free_letters(rel, sizes=set(sizes), labels=labels) or self._unsized_bounds(sizes):
                 # ∂μ/∂x_j with μ = (1/m) Σ_{i=1}^{m} x_i: the definition's m sizes the range of j;
                 # ∂L/∂b with ŷ_i = Σ_{j=1}^{d} w_j x_{ij}: the definition's d needs a value
                 for other in self.ctx.statements:
                     if other.role == "definition" and other is not st:
                         self._sum_bounds(other.relation, sizes, rf)
-            letters = free_letters(rel, sizes=set(sizes))
+            letters = free_letters(rel, sizes=set(sizes), labels=labels)
             ranges = []
             for L in letters:
                 r = rf.range_of(L, rel)
@@ -658,6 +659,8 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
         if functions.lookup(x.base) is not None or k in earlier or (q is not None and (q.definition is not None or q.grid is not None)) \
                 or k in ctx.functions or names.key(x) in ctx.families or k in ctx.size_symbols:
             continue
+        if x.sub and any(fd.sub_param is not None and fd.sub_param[0] == names.key(x) for fd in ctx.functions.values()):
+            continue  # S_1 of a function S_τ the document defines
         if x.sub and names.key(x) in earlier:
             continue  # x_3 of a family used before
         if names.display(k) not in out:

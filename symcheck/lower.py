@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from symcheck import functions, names, numeric, patterns
+from symcheck import functions, irutil, names, numeric, patterns
 from symcheck.context import Context
 from symcheck.latex import ir
 from symcheck.source import Span
@@ -649,6 +649,15 @@ class Lowerer:
     def _callable(self, f: object) -> object | None:
         if isinstance(f, ir.Symbol) and f.sub and names.key_with_sub(f) in self.ctx.functions:
             return self.ctx.functions[names.key_with_sub(f)]  # type: ignore[index]
+        if isinstance(f, ir.Symbol) and f.sub and len(f.sub) == 1 and not f.prime:
+            for fd in self.ctx.functions.values():
+                if fd.sub_param is not None and fd.sub_param[0] == names.key(f) and fd.span.start <= self.position:
+                    # S_1(3) with S_τ(v) defined: the body at τ = 1
+                    p = fd.sub_param[1]
+                    val = f.sub[0]
+                    body = irutil.rebuild(fd.body, lambda n: val if isinstance(n, ir.Symbol) and not n.sub
+                                          and names.key(n) == p else None)
+                    return dataclasses.replace(fd, body=body, sub_param=None)
         if isinstance(f, ir.Symbol) and not f.sub:
             k = names.key(f)
             if k in self.ctx.functions and self.ctx.functions[k].span.start > self.position:

@@ -216,6 +216,13 @@ CASES = [
      "$$p_i = \\sigma(w x_i)$$\n\n$$z_i = w x_i$$\n\n$$\\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i)$$\n",
      [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "definition"), (11, "definition"),
       (13, "undecided")]),
+    ("a function's subscript that its body uses is a parameter: S_1(3) is S_τ at τ = 1",
+     "$S_\\tau(v) = \\mathrm{sign}(v)\\max(|v| - \\tau, 0)$, so $S_1(3) = 2$, $S_1(-0.5) = 0$ and $S_1(-4) = 3$.\n",
+     [(1, "definition"), (1, "proved"), (1, "proved"), (1, "refuted")]),
+    ("a function named with a subscript (R_{en}) has no index letters",
+     "Weights $w \\in \\mathbb{R}^{d}$.\n\n$$R_{en}(w) = \\lambda_1 \\|w\\|_1 + \\frac{\\lambda_2}{2}\\|w\\|^2$$\n\n"
+     "$$\\nabla R_{en}(w) = \\lambda_2 w$$\n",
+     [(1, "definition"), (3, "definition"), (5, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
