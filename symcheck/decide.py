@@ -476,8 +476,15 @@ class Decider:
                 fd = self.ctx.functions[names.key(n)]
                 if fd.span.start <= st.relation.span.start:
                     # J(w) with w the document's own vector: w keeps its meaning and shape
-                    out.update(p for p in fd.params if "_" not in p and p not in self.ctx.shapes)
+                    out.update(p for p in fd.params if "_" not in p
+                               and (p not in self.ctx.shapes or self._introduced_later(p, st)))
         return frozenset(out)
+
+    def _introduced_later(self, key: str, st: Statement) -> bool:
+        """ReLU'(z) = … written before the document introduces its own z (z = W x + b)."""
+        first = next((o for o in self.ctx.statements if o.defines == key
+                      and o.role in ("definition", "declaration")), None)
+        return first is not None and first.index > st.index
 
     def cost_args(self, st: Statement) -> dict[str, tuple[str, ...]]:
         from symcheck import costs

@@ -395,6 +395,8 @@ class Lowerer:
             return leaf(names.display(k))
         if k in self.generic and not s.sub:
             return self.generic[k]
+        if not s.sub and k in self.locals and k not in self.frozen and self._defined_later(k):
+            return leaf(names.display(k))  # ReLU'(z) = … before the document's own z = W x + b
         if ks is not None and (ks in c.quantities or ks in self.frozen):
             return self.qval(ks)
         if ks is not None and ks in self.sizes:
@@ -451,6 +453,11 @@ class Lowerer:
                 return self._frozen_entry(k, idx, s.span)
             return self.entry(k, idx, s.span)
         return self.family(k, idx, s.span)
+
+    def _defined_later(self, key: str) -> bool:
+        first = next((o for o in self.ctx.statements if o.defines == key
+                      and o.role in ("definition", "declaration")), None)
+        return first is not None and first.relation.span.start > self.stmt_position
 
     def _function_as_value(self, k: str, s: ir.Symbol) -> Value:
         c = self.ctx
@@ -592,6 +599,13 @@ class Lowerer:
             if isinstance(f, ir.Ellipsis):
                 raise LowerError("unsupported", "a product written with an ellipsis", f.span)
             nxt = factors[k + 1] if k + 1 < len(factors) else None
+            if isinstance(f, ir.Symbol) and f.base == "1" and f.style == "bb" and not f.sub \
+                    and isinstance(nxt, ir.Paren) and nxt.delim == "[" and len(nxt.items) == 1 \
+                    and isinstance(nxt.items[0], ir.Relation) and ops[k + 1] == "juxt":
+                # 𝟙[z > 0]: 1 where the condition holds, else 0 (entry by entry for a vector z)
+                vals.append((ops[k], self.indicator(nxt.items[0]), f.span.union(nxt.span)))
+                k += 2
+                continue
             fn = self._callable(dataclasses.replace(f, prime=0) if isinstance(f, ir.Symbol) else f) \
                 if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" else None
             if fn is not None:
@@ -960,6 +974,20 @@ class Lowerer:
         if not pieces:
             raise LowerError("unsupported", "no case applies", n.span)
         return sp.Piecewise(*pieces)
+
+    def indicator(self, rel: ir.Relation) -> Value:
+        a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))
+        ops = {"<": sp.Lt, ">": sp.Gt, "le": sp.Le, "ge": sp.Ge, "ne": sp.Ne, "=": sp.Eq}
+        if rel.op not in ops:
+            raise LowerError("unsupported", f"an indicator of a relation {rel.op}", rel.span)
+        mats = [v for v in (a, b) if is_matrix(v)]
+        if not mats:
+            return sp.Piecewise((1, ops[rel.op](a, b)), (0, True))
+        shp = mats[0].shape  # type: ignore[union-attr]
+        if any(m.shape != shp for m in mats):  # type: ignore[union-attr]
+            raise LowerError("shape", "an indicator comparing matrices of different shapes", rel.span)
+        return sp.Matrix(shp[0], shp[1], lambda i, j: sp.Piecewise(
+            (1, ops[rel.op](a[i, j] if is_matrix(a) else a, b[i, j] if is_matrix(b) else b)), (0, True)))
 
     def condition(self, rel: ir.Relation) -> object:
         a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))

@@ -223,6 +223,18 @@ CASES = [
      "Weights $w \\in \\mathbb{R}^{d}$.\n\n$$R_{en}(w) = \\lambda_1 \\|w\\|_1 + \\frac{\\lambda_2}{2}\\|w\\|^2$$\n\n"
      "$$\\nabla R_{en}(w) = \\lambda_2 w$$\n",
      [(1, "definition"), (3, "definition"), (5, "refuted")]),
+    ("the mask 𝟙[z > 0] is 1 where the condition holds, entry by entry",
+     "A layer computes $z = W x + b$ and then $a = \\mathrm{ReLU}(z)$ elementwise, with "
+     "$W \\in \\mathbb{R}^{m \\times n}$.\n\n"
+     "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot \\mathbb{1}[z > 0]$$\n\n"
+     "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot \\mathbb{1}[z < 0]$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (5, "refuted")]),
+    ("a function's variable written before the document defines a quantity of that name is a plain variable",
+     "$$\\mathrm{ReLU}(z) = \\max(0, z)$$\n\n"
+     "$$\\mathrm{ReLU}'(z) = \\begin{cases} 1 & z > 0 \\\\ 0 & z < 0 \\end{cases}$$\n\n"
+     "$$\\mathrm{ReLU}'(z) = \\begin{cases} 0 & z > 0 \\\\ 1 & z < 0 \\end{cases}$$\n\n"
+     "A layer computes $z = W x + b$ with $W \\in \\mathbb{R}^{m \\times n}$.\n",
+     [(1, "definition"), (3, "verified"), (5, "refuted"), (7, "definition"), (7, "definition")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
