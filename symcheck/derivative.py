@@ -119,11 +119,75 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
         nv = inner.lower(num) if num_value is None else num_value
         vv = inner.lower(var)
         d = _d(nv, vv, span, low.ctx.layout)
+        _check_zero(inner, num, d, span)
         subs = dict(zip(_flat(ph), _flat(real)))
         return d.xreplace(subs) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
     nv = low.lower(num) if num_value is None else num_value
     vv = low.lower(var)
-    return _d(nv, vv, span, low.ctx.layout)
+    d = _d(nv, vv, span, low.ctx.layout)
+    _check_zero(low, num, d, span)
+    return d
+
+
+def _check_zero(low: Lowerer, num: object | None, d: object, span: ir.Span) -> None:
+    """∂p_3/∂z_3 with p_3 given only as a number: that it does not depend on z_3 is not
+    something the document says, so a zero derivative is no verdict."""
+    if num is not None and all(x == 0 for x in _flat(d)):
+        unknown = _unmodelled(low, num)
+        if unknown:
+            raise LowerError("unsupported", f"{unknown} is given no formula, so how it depends on "
+                             "the variable is not known", span)
+
+
+def _unmodelled(low: Lowerer, num: object) -> str | None:
+    """A name the numerator reaches (through definitions) that the document neither
+    defines, declares nor gives a shape: data, or a quantity it never modelled."""
+    from symcheck import irutil
+    c = low.ctx
+    seen: set[str] = set()
+    todo = [num]
+    while todo:
+        for n in irutil.walk(todo.pop()):
+            if not isinstance(n, ir.Symbol) or n.base in ("e", "pi") or n.base.isdigit():
+                continue
+            k, ks = names.key(n), names.key_with_sub(n)
+            key = ks if ks is not None and (ks in c.quantities or ks in c.functions) else k
+            if key in seen:
+                continue
+            seen.add(key)
+            q, f = c.quantities.get(key), c.families.get(k)
+            if q is not None and _reported_value(q.definition):
+                return names.display(key)  # p_1 = 0.0900: a value reported to 4 decimals, not a model
+            if q is not None and q.definition is not None:
+                todo.append(q.definition)
+                continue
+            if f is not None and f.body is not None:
+                todo.append(f.body)
+                continue
+            if key in c.functions:
+                todo.append(c.functions[key].body)
+                continue
+            if (q is not None and (q.grid is not None or q.declared is not None)) or key in c.shapes \
+                    or (f is not None and f.names_entries_of is not None) or k in c.family_vectors \
+                    or k in c.collected or key in c.abstract or key in c.size_symbols or key in low.locals \
+                    or key in low.frozen or n.base in low.indices or functions_known(n):
+                continue
+            if n.sub and all(isinstance(i, ir.Symbol) for i in n.sub) is False and ks is None:
+                continue
+            return names.display(ks or k) if n.sub else names.display(k)
+    return None
+
+
+def _reported_value(node: object) -> bool:
+    """A decimal number (0.0900), possibly negated: a computed value written down, not a constant."""
+    while isinstance(node, (ir.Neg, ir.Paren)):
+        node = node.arg if isinstance(node, ir.Neg) else (node.items[0] if len(node.items) == 1 else None)
+    return isinstance(node, ir.Number) and "." in node.text
+
+
+def functions_known(n: ir.Symbol) -> bool:
+    from symcheck import functions
+    return not n.sub and functions.lookup(n.base) is not None
 
 
 def _family_entry(low: Lowerer, var: object) -> tuple[str, object] | None:

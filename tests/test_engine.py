@@ -235,6 +235,12 @@ CASES = [
      "$$\\mathrm{ReLU}'(z) = \\begin{cases} 0 & z > 0 \\\\ 1 & z < 0 \\end{cases}$$\n\n"
      "A layer computes $z = W x + b$ with $W \\in \\mathbb{R}^{m \\times n}$.\n",
      [(1, "definition"), (3, "verified"), (5, "refuted"), (7, "definition"), (7, "definition")]),
+    ("a derivative of a name given only as a value is no verdict; of a constant it is zero",
+     "Logits $z = (1, 2, 3)^T$, values $p_1 = 0.0900$ and $p_3 = 0.6652$.\n\n$$L = -\\ln p_3$$\n\n"
+     "$$\\frac{\\partial p_3}{\\partial z_3} = p_3(1 - p_3)$$\n\n$$\\frac{\\partial p_1}{\\partial z_3} = -p_1 p_3$$\n\n"
+     "$$c = 2$$\n\n$$f = c x^2$$\n\n$$\\frac{\\partial c}{\\partial x} = 0$$\n\n$$\\frac{\\partial f}{\\partial x} = 2 c x$$\n",
+     [(1, "definition")] * 3 + [(3, "definition"), (5, "undecided"), (7, "undecided"), (9, "definition"),
+                                (11, "definition"), (13, "proved"), (15, "proved")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
