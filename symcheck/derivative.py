@@ -36,6 +36,24 @@ def _applied_argument(num: object) -> ir.Symbol | None:
     return None
 
 
+def _function_at(low: Lowerer, num: object) -> tuple[ir.Symbol, str, object | None] | None:
+    """(f, its variable, the point) for ``f`` or ``f(0)`` with f a function of one plain variable."""
+    num = _strip(num)
+    point: object | None = None
+    f = num
+    if isinstance(num, ir.Mul) and len(num.factors) == 2 and isinstance(num.factors[1], ir.Paren) \
+            and len(num.factors[1].items) == 1 and num.ops == ("juxt",):
+        f, point = num.factors[0], num.factors[1].items[0]
+    elif isinstance(num, ir.Apply) and len(num.args) == 1:
+        f, point = num.func, num.args[0]
+    if not isinstance(f, ir.Symbol) or f.prime:
+        return None
+    fd = low.ctx.functions.get(names.key_with_sub(f) or names.key(f))
+    if fd is None or len(fd.params) != 1 or not fd.params[0].isalpha():
+        return None
+    return f, fd.params[0], point
+
+
 def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
     if n.num is None:
         raise LowerError("unsupported", "a derivative operator applied to nothing", n.span)
@@ -47,7 +65,24 @@ def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
     if n.kind == "nabla" and not wrt:
         arg = _applied_argument(num)
         if arg is None:
-            raise LowerError("unsupported", "a gradient ∇ that does not say with respect to what", n.span)
+            at = _function_at(low, num)
+            if at is None:
+                raise LowerError("unsupported", "a gradient ∇ that does not say with respect to what", n.span)
+            # ∇f(0), ∇²f: with respect to the function's own variable, then at the point written
+            fsym, param, point = at
+            pvar = ir.Symbol(param, n.span)
+            body = ir.Mul((fsym, ir.Paren((pvar,), "(", n.span)), ("juxt",), n.span)
+            for _ in range(n.order):
+                result = differentiate(low, body if result is None else None, pvar, n.span, result)
+            if point is None:
+                return result
+            leaves, val = low.lower(pvar), as_scalar(low.lower(point))
+            flat_leaves = _flat(leaves)
+            vals = _flat(val) if is_matrix(val) else [val] * len(flat_leaves)
+            if len(vals) != len(flat_leaves) or not all(isinstance(x, sp.Symbol) for x in flat_leaves):
+                raise LowerError("shape", "the point does not fit the function's variable", n.span)
+            sub = dict(zip(flat_leaves, vals))
+            return result.xreplace(sub) if hasattr(result, "xreplace") else result  # type: ignore[union-attr]
         wrt = ((arg, n.order),)  # ∇f(x), ∇²f(x): with respect to the argument written
     for var, order in wrt:
         for _ in range(order):
@@ -147,8 +182,15 @@ def _unmodelled(low: Lowerer, num: object) -> str | None:
     seen: set[str] = set()
     todo = [num]
     while todo:
-        for n in irutil.walk(todo.pop()):
-            if not isinstance(n, ir.Symbol) or n.base in ("e", "pi") or n.base.isdigit():
+        node = todo.pop()
+        skip: set[int] = set()  # subscripts, a sum's index and bounds: no quantities
+        for x in irutil.walk(node):
+            if isinstance(x, ir.Symbol) and x.sub:
+                skip |= {id(i) for it in x.sub for i in irutil.walk(it)}
+            if isinstance(x, ir.Sum):
+                skip |= {id(i) for part in (x.index, x.lower, x.upper) if part is not None for i in irutil.walk(part)}
+        for n in irutil.walk(node):
+            if not isinstance(n, ir.Symbol) or id(n) in skip or n.base in ("e", "pi") or n.base.isdigit():
                 continue
             k, ks = names.key(n), names.key_with_sub(n)
             key = ks if ks is not None and (ks in c.quantities or ks in c.functions) else k

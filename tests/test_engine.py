@@ -241,6 +241,10 @@ CASES = [
      "$$c = 2$$\n\n$$f = c x^2$$\n\n$$\\frac{\\partial c}{\\partial x} = 0$$\n\n$$\\frac{\\partial f}{\\partial x} = 2 c x$$\n",
      [(1, "definition")] * 3 + [(3, "definition"), (5, "undecided"), (7, "undecided"), (9, "definition"),
                                 (11, "definition"), (13, "proved"), (15, "proved")]),
+    ("∇f(0) and ∇²f: with respect to the function's own variable, at the point written",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
+     "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n\n$$\\nabla f(0) = -b$$\n\n$$\\nabla f(0) = b$$\n\n$$\\nabla^2 f = A$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "proved")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
