@@ -13,6 +13,8 @@ An internal failure is never a verdict: it becomes an *undecided* with its reaso
 """
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import itertools
 import random
@@ -121,8 +123,35 @@ class Decider:
         self.ctx = ctx
         self.timeout = timeout
         self.quick = quick  # screening for repairs: one instance, few trials, no proof
+        self.sizes_override: list[dict[str, int]] | None = None
 
     def decide(self, st: Statement) -> Outcome:
+        out = self._decide_once(st)
+        if out.code == "SC202" and " is outside " in out.message and not self.quick:
+            out = self._at_equal_sizes(st, out)
+        return out
+
+    def _at_equal_sizes(self, st: Statement, out: Outcome) -> Outcome:
+        """X_{ji} with X ∈ R^{n×d}: at the test sizes the entry does not exist.  Where every
+        size is the same it does; a counterexample there refutes the claim for all sizes."""
+        syms = sorted(s for s in self.ctx.size_symbols if "+" not in s and s not in self.ctx.doc_sizes
+                      and not s.startswith(("rows(", "cols(")))
+        if len(syms) < 2 or _size_order(self.ctx, syms):
+            return out
+        same = dict(self.ctx.doc_sizes, **{s: 3 for s in syms})
+        self.sizes_override = [same]
+        try:
+            again = self._decide_once(st)
+        finally:
+            self.sizes_override = None
+        if again.code in ("SC100", "SC101"):
+            where = ", ".join(f"{names.display(s)} = 3" for s in syms)
+            return dataclasses.replace(again, message=again.message + f" (at equal sizes {where}, where every "
+                                       "entry it names exists; at unequal sizes " + out.message.split(": ", 1)[-1]
+                                       + ")")
+        return out
+
+    def _decide_once(self, st: Statement) -> Outcome:
         deadline = time.monotonic() + self.timeout
         notes: set[str] = set()
         try:
@@ -187,7 +216,7 @@ class Decider:
         rel = st.relation
         out: list[Instance] = []
         desc: list[str] = []
-        for sizes in test_sizes(self.ctx):
+        for sizes in self.sizes_override or test_sizes(self.ctx):
             sizes = dict(sizes)
             low = Lowerer(self.ctx, sizes)
             rf = RangeFinder(self.ctx, low)

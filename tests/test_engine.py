@@ -245,6 +245,11 @@ CASES = [
      "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
      "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n\n$$\\nabla f(0) = -b$$\n\n$$\\nabla f(0) = b$$\n\n$$\\nabla^2 f = A$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "proved")]),
+    ("an entry that exists only at equal sizes (X_{ji} with X n×d) is judged there",
+     "$X \\in \\mathbb{R}^{n \\times d}$, $w \\in \\mathbb{R}^{d}$, $y \\in \\mathbb{R}^{n}$.\n\n$$r = X w - y$$\n\n"
+     "$$L = \\frac{1}{2} r^T r$$\n\n$$\\frac{\\partial L}{\\partial w_j} = \\sum_{i=1}^{n} X_{ij} r_i$$\n\n"
+     "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{i=1}^{n} X_{ji} r_i$$\n",
+     [(1, "definition")] * 3 + [(3, "definition"), (5, "definition"), (7, "proved"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
