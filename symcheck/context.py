@@ -324,6 +324,12 @@ class Builder:
         if pos == 0 and sym is not None and self._applies_unknown_function(rhs):
             # "a = f(Σ w a)" with f never defined: a schematic formula, not the definition
             return Statement(rel, "claim", 0)
+        if pos == 0 and sym is not None and sym.sub and not transposed \
+                and all(isinstance(it, ir.Number) for it in sym.sub) and self.quantity_key(sym) not in c.quantities:
+            fam = c.families.get(names.key(sym))
+            if fam is not None and fam.body is not None and len(fam.params) == len(sym.sub):
+                # x̂_4 = … with x̂_i = … defined: a value of that entry, to be checked
+                return Statement(rel, "claim", 0)
         if pos == 0 and sym is not None:
             k = self.quantity_key(sym)
             letters = _free_index_letters(sym)

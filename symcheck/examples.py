@@ -295,8 +295,11 @@ class WorkedExamples:
     def within_rounding(self, used: list[Statement], xs: list[object], ys: list[object]) -> bool:
         """The example's values are themselves rounded ("p_1 = 0.0900"): a result computed
         from them may miss by about that rounding, which says nothing about the claim."""
-        places = [len(t.split(".", 1)[1]) for e in used
-                  for t in re.findall(r"\d+\.\d+", self.text[e.relation.span.start:e.relation.span.end])]
+        # a short value the example posits ("With λ = 0.1") is exact; values it reports, and
+        # long ones it posits ("Take a = 0.3333", a third), are rounded
+        places = [n for e in used
+                  for t in re.findall(r"\d+\.\d+", self.text[e.relation.span.start:e.relation.span.end])
+                  for n in [len(t.split(".", 1)[1])] if n >= 3 or not self.given(e)]
         if not places:
             return False
         tol = 10.0 ** (-min(places)) * max(1, len(used))

@@ -250,6 +250,13 @@ CASES = [
      "$$L = \\frac{1}{2} r^T r$$\n\n$$\\frac{\\partial L}{\\partial w_j} = \\sum_{i=1}^{n} X_{ij} r_i$$\n\n"
      "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{i=1}^{n} X_{ji} r_i$$\n",
      [(1, "definition")] * 3 + [(3, "definition"), (5, "definition"), (7, "proved"), (9, "refuted")]),
+    ("an entry of a defined family given a value (x̂_2 = 3 - 2) is a claim, not a definition",
+     "$$\\mu = \\frac{1}{m}\\sum_{i=1}^{m} x_i$$\n\n$$\\hat{x}_i = x_i - \\mu$$\n\n## Example\n\n"
+     "Take $m = 2$ and $x = (1, 3)$. Then $\\hat{x}_2 = 3 - 2$ and $\\hat{x}_2 = 3 - 1$.\n",
+     [(1, "definition"), (3, "definition"), (7, "definition"), (7, "definition"), (7, "proved"), (7, "refuted")]),
+    ("values an example posits (With λ = 0.1) are exact, not rounded",
+     "$$f = \\frac{\\lambda}{2} w^2$$\n\nWith $\\lambda = 0.1$ and $w = 5$: $f = 1.25$ and not $f = 1.5$.\n",
+     [(1, "definition"), (3, "definition"), (3, "definition"), (3, "proved"), (3, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
