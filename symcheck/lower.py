@@ -739,6 +739,10 @@ class Lowerer:
 
     def _Apply(self, n: ir.Apply) -> Value:
         name = n.func.base
+        if name == "diag" and len(n.args) == 1 and not n.func.prime:
+            listed = self._over_free_index(n.args[0])
+            if listed is not None:
+                return functions.diag(listed)  # S = diag(p_i (1 - p_i)): one entry per i
         args = [self.lower(a) for a in n.args]
         if n.func.prime:
             fn = self._callable(dataclasses.replace(n.func, prime=0)) or functions.lookup(name)
@@ -974,6 +978,29 @@ class Lowerer:
         if not pieces:
             raise LowerError("unsupported", "no case applies", n.span)
         return sp.Piecewise(*pieces)
+
+    def _over_free_index(self, node: object) -> sp.Matrix | None:
+        """The column of ``node``'s values over its one free index, when the document's sums
+        over that index all run from 1 to the same size (Σ_{i=1}^{n}); else None."""
+        from symcheck.indices import free_letters
+        letters = [L for L in free_letters(node, frozenset(self.indices), sizes=set(self.sizes))]
+        if len(letters) != 1:
+            return None
+        uppers = set()
+        for st in self.ctx.statements:
+            for x in irutil.walk(st.relation):
+                if isinstance(x, ir.Sum) and x.index is not None and x.index.base == letters[0] \
+                        and isinstance(x.lower, ir.Number) and x.lower.text == "1" \
+                        and isinstance(x.upper, ir.Symbol) and not x.upper.sub:
+                    uppers.add(names.key(x.upper))
+        if len(uppers) != 1 or next(iter(uppers)) not in self.sizes:
+            return None
+        n = self.sizes[next(iter(uppers))]
+        vals = [as_scalar(self.child(indices=dict(self.indices, **{letters[0]: i})).lower(node))
+                for i in range(1, n + 1)]
+        if any(is_matrix(v) for v in vals):
+            return None
+        return sp.Matrix(n, 1, vals)
 
     def indicator(self, rel: ir.Relation) -> Value:
         a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))

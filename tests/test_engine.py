@@ -257,6 +257,10 @@ CASES = [
     ("values an example posits (With λ = 0.1) are exact, not rounded",
      "$$f = \\frac{\\lambda}{2} w^2$$\n\nWith $\\lambda = 0.1$ and $w = 5$: $f = 1.25$ and not $f = 1.5$.\n",
      [(1, "definition"), (3, "definition"), (3, "definition"), (3, "proved"), (3, "refuted")]),
+    ("diag(a_i^2) has one entry per value of i, over the range the document's sums give i",
+     "Let $a \\in \\mathbb{R}^{n}$ and $s = \\sum_{i=1}^{n} a_i$.\n\n$$S = \\mathrm{diag}(a_i^2)$$\n\n"
+     "$$\\mathrm{tr}(S) = \\sum_{i=1}^{n} a_i^2$$\n\n$$\\mathrm{tr}(S) = \\sum_{i=1}^{n} a_i$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
