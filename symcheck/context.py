@@ -86,6 +86,7 @@ class Context:
     late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts
     # x_1, …, x_N ∈ R^d: the members of a family declared as vectors, by family key → length (IR node)
     family_dims: dict[str, object] = field(default_factory=dict)
+    claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes

@@ -687,8 +687,8 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
                 if part is not None:
                     inside |= {id(i) for i in irutil.walk(part)}
     for x in irutil.walk(st.relation):
-        if not isinstance(x, ir.Symbol) or id(x) in inside:
-            continue
+        if not isinstance(x, ir.Symbol) or id(x) in inside or x.base.isdigit() or ctx.constant(x) is not None:
+            continue  # 𝟏, I: constants, not names given a value
         k = names.key_with_sub(x) or names.key(x)
         q = ctx.quantities.get(k)
         from symcheck import functions

@@ -209,7 +209,8 @@ def _unmodelled(low: Lowerer, num: object) -> str | None:
             if key in c.functions:
                 todo.append(c.functions[key].body)
                 continue
-            if (q is not None and (q.grid is not None or q.declared is not None)) or key in c.shapes \
+            if (q is not None and (q.grid is not None or q.declared is not None)) \
+                    or (key in c.shapes and key not in c.claim_shaped) \
                     or (f is not None and f.names_entries_of is not None) or k in c.family_vectors \
                     or k in c.collected or key in c.abstract or key in c.size_symbols or key in low.locals \
                     or key in low.frozen or n.base in low.indices or functions_known(n):

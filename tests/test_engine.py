@@ -261,6 +261,13 @@ CASES = [
      "Let $a \\in \\mathbb{R}^{n}$ and $s = \\sum_{i=1}^{n} a_i$.\n\n$$S = \\mathrm{diag}(a_i^2)$$\n\n"
      "$$\\mathrm{tr}(S) = \\sum_{i=1}^{n} a_i^2$$\n\n$$\\mathrm{tr}(S) = \\sum_{i=1}^{n} a_i$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("a list of numbers is a column whose length sizes the ones vector beside it",
+     "Logits $z = (1, 2, 3)^T$.\n\n$$z - 3\\mathbf{1} = (-2, -1, 0)^T$$\n\n$$z - 3\\mathbf{1} = (-2, -1, 1)^T$$\n",
+     [(1, "definition"), (3, "proved"), (5, "refuted")]),
+    ("a name only claims give a shape is no model: its zero derivative is no verdict",
+     "Logits $z \\in \\mathbb{R}^{3}$ and target $y \\in \\mathbb{R}^{3}$.\n\n$$L = -\\ln p_3$$\n\n"
+     "$$\\nabla_z L = p - y$$\n\n$$\\frac{\\partial p_3}{\\partial z_3} = p_3(1 - p_3)$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "undecided"), (7, "undecided")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
