@@ -87,6 +87,7 @@ class Context:
     # x_1, …, x_N ∈ R^d: the members of a family declared as vectors, by family key → length (IR node)
     family_dims: dict[str, object] = field(default_factory=dict)
     claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
+    abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
@@ -503,6 +504,22 @@ class Builder:
 
     def finish(self) -> Context:
         c = self.ctx
+        from symcheck import functions
+        # ∇L(w) with L never defined ("let L(w) be a differentiable loss"): an unknown function
+        for st in c.statements:
+            for n in irutil.walk(st.relation):
+                if not isinstance(n, ir.Deriv) or n.num is None:
+                    continue
+                num = n.num
+                while isinstance(num, ir.Paren) and len(num.items) == 1 and num.delim == "(":
+                    num = num.items[0]
+                f = num.factors[0] if isinstance(num, ir.Mul) and len(num.factors) == 2 and num.ops == ("juxt",) \
+                    and isinstance(num.factors[1], ir.Paren) and len(num.factors[1].items) == 1 else None
+                if isinstance(f, ir.Symbol) and not f.sub and not f.prime and f.label is None:
+                    k = names.key(f)
+                    if k not in c.quantities and k not in c.families and k not in c.functions \
+                            and functions.lookup(f.base) is None:
+                        c.abstract_fns.add(k)
         # undefined symbols differentiated as a whole: abstract costs (ℓ)
         for st in c.statements:
             for n in irutil.walk(st.relation):

@@ -606,6 +606,11 @@ class Lowerer:
                 vals.append((ops[k], self.indicator(nxt.items[0]), f.span.union(nxt.span)))
                 k += 2
                 continue
+            if isinstance(f, ir.Symbol) and not f.sub and not f.prime and names.key(f) in self.ctx.abstract_fns \
+                    and isinstance(nxt, ir.Paren) and len(nxt.items) == 1 and ops[k + 1] == "juxt":
+                vals.append((ops[k], self.unknown_function(names.key(f), nxt.items[0]), f.span.union(nxt.span)))
+                k += 2
+                continue
             fn = self._callable(dataclasses.replace(f, prime=0) if isinstance(f, ir.Symbol) else f) \
                 if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" else None
             if fn is not None:
@@ -1001,6 +1006,21 @@ class Lowerer:
         if any(is_matrix(v) for v in vals):
             return None
         return sp.Matrix(n, 1, vals)
+
+    def unknown_function(self, key: str, arg: object) -> Value:
+        """L(a) for an L the document never defines: a quadratic g·a + ½ aᵀH a with g and a
+        symmetric H left free.  Gradients and Hessians of L at any point then follow the
+        rules exactly, and a claim that holds only for special L fails for most g, H."""
+        a = as_scalar(self.lower(arg))
+        xs = list(a) if is_matrix(a) else [a]  # type: ignore[call-overload]
+        name = names.display(key)
+        g = [leaf(f"(\\nabla {name})_{{{i + 1}}}") for i in range(len(xs))]
+        total = sum((gi * xi for gi, xi in zip(g, xs)), sp.Integer(0))
+        for i in range(len(xs)):
+            for j in range(len(xs)):
+                h = leaf(f"(\\nabla^2 {name})_{{{min(i, j) + 1}{max(i, j) + 1}}}")
+                total += sp.Rational(1, 2) * h * xs[i] * xs[j]
+        return total
 
     def indicator(self, rel: ir.Relation) -> Value:
         a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))

@@ -268,6 +268,11 @@ CASES = [
      "Logits $z \\in \\mathbb{R}^{3}$ and target $y \\in \\mathbb{R}^{3}$.\n\n$$L = -\\ln p_3$$\n\n"
      "$$\\nabla_z L = p - y$$\n\n$$\\frac{\\partial p_3}{\\partial z_3} = p_3(1 - p_3)$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (5, "undecided"), (7, "undecided")]),
+    ("∇L(w) of a loss the document never defines: any differentiable L, exactly through the rules",
+     "Let $L(w)$ be a differentiable loss in $w \\in \\mathbb{R}^{d}$.\n\n"
+     "$$J(w) = L(w) + \\frac{\\lambda}{2}\\|w\\|^2$$\n\n$$\\nabla J(w) = \\nabla L(w) + \\lambda w$$\n\n"
+     "$$\\nabla J(w) = \\nabla L(w) + 2 \\lambda w$$\n\n$$\\nabla J(w) = \\lambda w$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
