@@ -328,9 +328,10 @@ class Builder:
             return Statement(rel, "claim", 0)
         if pos == 0 and sym is not None and sym.sub and not transposed \
                 and all(isinstance(it, ir.Number) for it in sym.sub) and self.quantity_key(sym) not in c.quantities:
-            fam = c.families.get(names.key(sym))
-            if fam is not None and fam.body is not None and len(fam.params) == len(sym.sub):
-                # x̂_4 = … with x̂_i = … defined: a value of that entry, to be checked
+            owner = c.families.get(names.key(sym))
+            if owner is not None and owner.body is not None and len(owner.params) == len(sym.sub) \
+                    and not any(isinstance(n, ir.Symbol) for n in irutil.walk(rhs)):
+                # x̂_4 = (6 - 3)/3.5 with x̂_i = … defined: a value of that entry, to be checked
                 return Statement(rel, "claim", 0)
         if pos == 0 and sym is not None:
             k = self.quantity_key(sym)

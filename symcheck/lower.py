@@ -520,7 +520,7 @@ class Lowerer:
             raise LowerError("unsupported", f"{names.display(key)} is never defined and depends on nothing known", span)
         total: object = sp.Integer(0)
         for a in args:
-            v = self.qval(a)
+            v = self._family_output(a) if a.startswith("family:") else self.qval(a)
             g = self.given_gradient(key, a, v)
             if is_matrix(v):
                 total += sum(g[i] * v[i] for i in range(len(v)))  # type: ignore[index,arg-type]
@@ -528,7 +528,23 @@ class Lowerer:
                 total += g * v  # type: ignore[operator]
         return total
 
+    def _family_output(self, a: str) -> Value:
+        """The column of y_1 … y_m for an output family y_i = … (m from the sums over i)."""
+        k = a.split(":", 1)[1]
+        f = self.ctx.families[k]
+        written = next((n for st in self.ctx.statements for n in irutil.walk(st.relation)
+                        if isinstance(n, ir.Symbol) and n.sub and len(n.sub) == 1 and names.key(n) == k), None)
+        if written is None:
+            raise LowerError("unsupported", f"cannot find how {names.display(k)}_i is written", None)
+        param = ir.Symbol(f.params[0], written.span)
+        node = dataclasses.replace(written, sub=(param,), sub_text=f.params[0])
+        v = self.child(indices={})._over_free_index(node)  # every entry, whatever index the claim binds
+        if v is None:
+            raise LowerError("unsupported", f"cannot tell how many {names.display(k)}_i there are", None)
+        return v
+
     def given_gradient(self, cost: str, wrt: str, v: object) -> Value:
+        wrt = wrt.split(":", 1)[1] if wrt.startswith("family:") else wrt
         base = f"\\partial {names.display(cost)}/\\partial {names.display(wrt)}"
         if is_matrix(v):
             r, c = v.shape  # type: ignore[union-attr]

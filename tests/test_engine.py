@@ -273,6 +273,12 @@ CASES = [
      "$$J(w) = L(w) + \\frac{\\lambda}{2}\\|w\\|^2$$\n\n$$\\nabla J(w) = \\nabla L(w) + \\lambda w$$\n\n"
      "$$\\nabla J(w) = \\nabla L(w) + 2 \\lambda w$$\n\n$$\\nabla J(w) = \\lambda w$$\n",
      [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "refuted")]),
+    ("an undefined loss of a family of outputs y_i: gradients through the y_i by the chain rule",
+     "$$y_i = \\gamma x_i + \\beta$$\n\nWith the upstream gradients $g_i = \\frac{\\partial L}{\\partial y_i}$:\n\n"
+     "$$\\frac{\\partial L}{\\partial \\gamma} = \\sum_{i=1}^{m} g_i x_i$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} g_i x_i$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} g_i$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "proved")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
