@@ -9,6 +9,7 @@ are still shape-checked and reported, so no relation passes silently.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from symcheck import irutil, names
@@ -135,6 +136,13 @@ def _numeric(node: object) -> bool:
     if isinstance(node, ir.Frac):  # 1/3 written as a fraction of plain numbers
         return _numeric(node.num) and _numeric(node.den)
     return False
+
+
+def _without_headings(prose: str) -> str:
+    """The words of the sentences only: a heading ("## Normal equations") names a section's
+    topic; it does not say that the next equation is a condition."""
+    lines = [ln for ln in prose.splitlines() if not re.match(r"\s*(#{1,6}\s|\\(sub)*section\*?\s*[{\[])", ln)]
+    return "\n".join(lines)
 
 
 def _is_zero(node: object) -> bool:
@@ -283,7 +291,7 @@ class Builder:
             if any(cue in prose for cue in _CONDITION_CUES):
                 # "reduce to the conditions Σ d_i = 0": an equation to be solved, not an identity
                 return Statement(rel, "condition", 0)
-        elif any(cue in prose[-80:] for cue in _NAMED_CONDITIONS):
+        elif any(cue in _without_headings(prose)[-80:] for cue in _NAMED_CONDITIONS):
             # "which gives the normal equations n a + b Σ x_i = Σ y_i": equations that hold
             # at the optimum only, whatever their right side
             return Statement(rel, "condition", 0)

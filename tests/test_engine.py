@@ -279,6 +279,10 @@ CASES = [
      "$$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} g_i x_i$$\n\n"
      "$$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} g_i$$\n",
      [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "proved")]),
+    ("a heading naming the normal equations does not make the next equation a condition",
+     "# Least squares\n\n$$f(w) = (a w - y)^2$$ with $a = 2$ and $y = 1$.\n\n## Normal equations\n\n"
+     "$$a^2 = 4$$\n\n$$a^2 = 5$$\n\nwhich gives the normal equations $$a^2 w = a y$$\n",
+     [(3, "definition"), (3, "definition"), (3, "definition"), (7, "proved"), (9, "refuted"), (11, "definition")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
