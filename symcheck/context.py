@@ -536,7 +536,28 @@ class Builder:
                     k = names.key(n.num)
                     if k not in c.quantities and k not in c.families and k not in c.functions:
                         c.abstract.add(k)
+        from symcheck import costs
+        outs = set(costs.outputs(c)) if c.abstract else set()
+        c.__dict__.pop("outputs_cache", None)
+        for st in c.statements:
+            g = gradient_given(c, st.relation)
+            if st.role == "claim" and st.chain_pos == 0 and g is not None and g[1] in outs:
+                # "Let ∂L/∂a = (0.3, 0.7, -0.2)^T" with L never defined: the upstream gradient of
+                # a worked example, a value it gives (nothing could compute it)
+                st.role, st.defines = "example", f"\\partial {names.display(g[0])}/\\partial {names.display(g[1])}"
         return c
+
+
+def gradient_given(c: Context, rel: ir.Relation) -> tuple[str, str] | None:
+    """(cost, variable) when ``rel`` gives numbers for ∂cost/∂variable of an undefined cost."""
+    lhs = unwrap(rel.lhs)
+    if rel.op != "=" or not isinstance(lhs, ir.Deriv) or lhs.order != 1 or len(lhs.wrt) != 1 \
+            or not isinstance(lhs.num, ir.Symbol) or lhs.num.sub or not _numeric(rel.rhs):
+        return None
+    var = lhs.wrt[0][0]
+    if not isinstance(var, ir.Symbol) or var.sub or names.key(lhs.num) not in c.abstract:
+        return None
+    return names.key(lhs.num), names.key(var)
 
 
 def _dims_of_note(note: object) -> tuple[object, object] | None:

@@ -17,7 +17,7 @@ import sympy as sp
 
 from symcheck import evaluate as ev
 from symcheck import derivative, irutil, names
-from symcheck.context import Context, Statement, unwrap
+from symcheck.context import Context, Statement, gradient_given, unwrap
 from symcheck.decide import Outcome, _check_number
 from symcheck.fragments import Document
 from symcheck.latex import ir
@@ -173,8 +173,13 @@ class WorkedExamples:
 
     def _decide(self, st: Statement, given: list[Statement]) -> Outcome | None:
         triples, origin = [], []
+        gradients = []  # ∂L/∂a given as numbers: the free gradient of the undefined L, bound below
         for e in given:
             sym = unwrap(e.relation.lhs)
+            g = gradient_given(self.ctx, e.relation)
+            if g is not None and e.index < st.index:
+                gradients.append((g, as_scalar(Lowerer(self.ctx, dict(self.ctx.doc_sizes)).lower(e.relation.rhs)), e))
+                continue
             if not isinstance(sym, ir.Symbol):
                 continue
             listed = e.relation.rhs
@@ -219,6 +224,12 @@ class WorkedExamples:
                 continue  # a computed quantity (r = [0; -1]): a claim of the example, not a value
         point = ev.bind(self.ctx, sizes, inputs)
         low = ev.lowerer(self.ctx, sizes, st)
+        for (cost, var), val, e in gradients:
+            leaves = low.given_gradient(cost, var, val)
+            flat_leaves, flat_vals = _entries(leaves), _entries(val)
+            if len(flat_leaves) == len(flat_vals) and all(isinstance(x, sp.Symbol) for x in flat_leaves):
+                point.update(zip(flat_leaves, flat_vals))  # type: ignore[arg-type]
+                used.append(e)
         if frozen:
             # a computed quantity the example starts from ("Let z = (0, 0, 0)^T" with z = W h + b):
             # a variable of its own at the given value, so derivatives with respect to it still exist

@@ -283,6 +283,14 @@ CASES = [
      "# Least squares\n\n$$f(w) = (a w - y)^2$$ with $a = 2$ and $y = 1$.\n\n## Normal equations\n\n"
      "$$a^2 = 4$$\n\n$$a^2 = 5$$\n\nwhich gives the normal equations $$a^2 w = a y$$\n",
      [(3, "definition"), (3, "definition"), (3, "definition"), (7, "proved"), (9, "refuted"), (11, "definition")]),
+    ("an example may give the upstream gradient of an undefined loss",
+     "A layer computes $z = W x + b$ and then $a = \\mathrm{ReLU}(z)$ elementwise, with "
+     "$W \\in \\mathbb{R}^{m \\times n}$. Given $\\frac{\\partial L}{\\partial a}$:\n\n"
+     "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot \\mathbb{1}[z > 0]$$\n\n"
+     "## Example\n\nLet $z = (2, -1, 0.5)^T$ and $\\frac{\\partial L}{\\partial a} = (0.3, 0.7, -0.2)^T$.\n"
+     "Then $\\frac{\\partial L}{\\partial z} = (0.3, 0, -0.2)^T$, not $\\frac{\\partial L}{\\partial z} = (0.3, 0.7, -0.2)^T$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (7, "definition"), (7, "definition"),
+      (8, "proved"), (8, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
