@@ -241,6 +241,7 @@ class WorkedExamples:
                     point[leaf_] = val
         rel = st.relation
         lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+        self.extreme_eigenvalues(low, point, [lhs, rhs])
         numeric = [not getattr(v, "free_symbols", set()) for v in (lhs, rhs)]
         if not any(numeric) or all(numeric):
             return None  # symbols on both sides (a general claim), or plain arithmetic
@@ -274,6 +275,34 @@ class WorkedExamples:
             return self.rounding_outcome(where)
         return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
                        self.pairs(point))
+
+    def extreme_eigenvalues(self, low: Lowerer, point: dict, sides: list[object]) -> None:  # type: ignore[type-arg]
+        """λ_max and λ_min, never defined, are the extreme eigenvalues of the matrix the example
+        gives ("The eigenvalues of A are 2 and 4, so λ_max/λ_min = 2"): bound when exactly one
+        square matrix has all its entries given and its eigenvalues are real."""
+        free = {x for v in sides for e in _entries(v) for x in getattr(e, "free_symbols", set())}
+        wanted = {x for x in free if x.name in ("\\lambda_{\\max}", "\\lambda_{\\min}", "\\lambda_{max}",
+                                                 "\\lambda_{min}") and x not in point}
+        if not wanted:
+            return
+        found = []
+        for k, (r, c) in sorted(self.ctx.shapes.items()):
+            if r != c or k in self.ctx.claim_shaped:
+                continue
+            try:
+                m = low.qval(k)
+            except LowerError:
+                continue
+            if isinstance(m, sp.MatrixBase) and m.shape[0] > 1 and all(
+                    getattr(x, "free_symbols", set()) <= set(point) for x in m):
+                found.append(m.xreplace(point))
+        if len(found) != 1:
+            return
+        eig = list(found[0].eigenvals(multiple=True))
+        if not eig or not all(e.is_real for e in eig):
+            return
+        for x in wanted:
+            point[x] = max(eig) if "max" in x.name else min(eig)
 
     def sum_bounds(self) -> set[str]:
         """Names the document's sums run to (Σ_{i=1}^{n})."""

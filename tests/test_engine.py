@@ -291,6 +291,12 @@ CASES = [
      "Then $\\frac{\\partial L}{\\partial z} = (0.3, 0, -0.2)^T$, not $\\frac{\\partial L}{\\partial z} = (0.3, 0.7, -0.2)^T$.\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (7, "definition"), (7, "definition"),
       (8, "proved"), (8, "refuted")]),
+    ("λ_max and λ_min are the extreme eigenvalues of the one matrix an example gives",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric.\n\n$$f(x) = \\frac{1}{2} x^T A x$$\n\n## Example\n\n"
+     "$$A = \\begin{bmatrix} 2 & 0 \\\\ 0 & 4 \\end{bmatrix}$$\n\n"
+     "so $\\lambda_{\\max}/\\lambda_{\\min} = 2$, $\\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}} = \\frac{1}{3}$ and not "
+     "$\\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}} = \\frac{1}{2}$.\n",
+     [(1, "definition"), (3, "definition"), (7, "definition"), (9, "proved"), (9, "proved"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
