@@ -63,6 +63,8 @@ class Statement:
     group: int = 0  # rows that continue one another (= … on the next line) share a group
     symmetric: tuple[str, ...] = ()  # matrices the nearby prose assumes symmetric
     scalars: tuple[str, ...] = ()  # names the nearby prose says are scalars here ("for scalar z")
+    # "If …, $X^T X = I$, then $\hat w = …$": (left, right) the claim may rewrite, left into right
+    rewrites: tuple[tuple[object, object], ...] = ()
 
 
 @dataclass

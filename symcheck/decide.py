@@ -24,7 +24,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import names, numeric
+from symcheck import irutil, names, numeric
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -361,6 +361,9 @@ class Decider:
             low.deadline = deadline
             low.symmetric = frozenset(getattr(st, "symmetric", ()))
             low.scalars = frozenset(st.scalars)
+            if st.rewrites:
+                low.rewrites = tuple((irutil.strip_spans(a), b) for a, b in st.rewrites)
+                notes.add("under the condition the text states just before it (read as holding here)")
             if low.scalars:
                 notes.add("read as a scalar here, as the text says: " + ", ".join(
                     names.display(k) for k in sorted(low.scalars)))

@@ -162,6 +162,7 @@ class Lowerer:
         self.stmt_position = 1 << 62  # where the relation being decided stands
         self.use_simplex = True  # one-hot vectors sampled with entries summing to one (off: values given)
         self.family_only: str | None = None
+        self.rewrites: tuple[tuple[object, object], ...] = ()  # (pattern without spans, replacement)
 
     def child(self, **kw: object) -> "Lowerer":
         args = dict(indices=self.indices, frozen=self.frozen, generic=self.generic,
@@ -178,6 +179,7 @@ class Lowerer:
         low.scalars = self.scalars
         low.stmt_position = self.stmt_position
         low.use_simplex = self.use_simplex
+        low.rewrites = self.rewrites
         return low
 
     def index_letters(self, key: str) -> frozenset[str]:
@@ -240,7 +242,7 @@ class Lowerer:
     def qval(self, key: str) -> Value:
         if key in self.frozen:
             return self.frozen[key]
-        cacheable = not self.frozen and not self.generic
+        cacheable = not self.frozen and not self.generic and not self.rewrites
         letters = self.index_letters(key)
         ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())), self.symmetric,
               self.late_inputs(), self.use_simplex,
@@ -369,6 +371,12 @@ class Lowerer:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise LowerError("timeout", "the time limit was reached while rebuilding the expression",
                              getattr(node, "span", None))
+        if self.rewrites and isinstance(node, (ir.Mul, ir.Add, ir.Pow, ir.Transpose, ir.Paren)):
+            bare = irutil.strip_spans(node)
+            for pattern, replacement in self.rewrites:
+                if bare == pattern:
+                    node = replacement  # X^T X read as I, as the condition before the claim says
+                    break
         m = getattr(self, "_" + type(node).__name__, None)
         if m is None:
             raise LowerError("unsupported", f"cannot evaluate {type(node).__name__}", getattr(node, "span", None))
@@ -1066,7 +1074,7 @@ class Lowerer:
         """Derivatives are the costly part of lowering and recur at every index value
         and in every repair candidate: cached per node, sizes and bound indices."""
         from symcheck import derivative
-        if self.frozen:
+        if self.frozen or self.rewrites:
             return derivative.lower_derivative(self, n)
         key = (id(n), tuple(sorted(self.sizes.items())), tuple(sorted(self.indices.items())),
                tuple(sorted((k, str(v)) for k, v in self.generic.items())), self.locals,

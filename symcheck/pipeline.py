@@ -105,6 +105,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     matrices = readings.matrix_names(chains)  # type: ignore[arg-type]
     damaged = any(n.code == "SC300" for n in doc.notes)
     singles, defined = readings.single_capitals(chains)  # type: ignore[arg-type]
+    pending: list[tuple[object, object]] = []
+    pending_for = [-1]
     for fi, row, chain, grp in parsed:
         chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
         for msg, span in notes:
@@ -119,7 +121,27 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         for st in sts:
             st.symmetric = sym
             st.scalars = scal
+        if _if_then(doc, fi):  # "If …, $X^T X = I$, then $…$": a condition for the next relation
+            for st in sts:
+                if st.relation.op == "=":
+                    st.role = "condition"
+                    pending.append((st.relation.lhs, st.relation.rhs))
+        elif pending and fi == pending_for[0]:
+            for st in sts:
+                st.rewrites = tuple(pending)
+            pending.clear()
+        pending_for[0] = fi + 1
     return builder
+
+
+def _if_then(doc: Document, fi: int) -> bool:
+    """Inline math between "if …" and "then": a condition, not a claim."""
+    frags = doc.fragments
+    if frags[fi].display or fi + 1 >= len(frags):
+        return False
+    before = re.split(r"[.;:]\s", frags[fi].prose_before.text.lower())[-1]
+    after = frags[fi + 1].prose_before.text.lower().strip(" ,\n")
+    return bool(re.search(r"\b(if|suppose|assuming)\b", before)) and after.startswith("then")
 
 
 _REL = re.compile(r"=|\\approx|\\le|\\ge|\\ne|<|>|\\in\b|\\equiv")

@@ -297,6 +297,14 @@ CASES = [
      "so $\\lambda_{\\max}/\\lambda_{\\min} = 2$, $\\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}} = \\frac{1}{3}$ and not "
      "$\\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}} = \\frac{1}{2}$.\n",
      [(1, "definition"), (3, "definition"), (7, "definition"), (9, "proved"), (9, "proved"), (9, "refuted")]),
+    ("If …, $X^T X = I$, then …: a condition the next relation is decided under",
+     "$X \\in \\mathbb{R}^{n \\times d}$, $y \\in \\mathbb{R}^{n}$.\n\n"
+     "$$\\hat{w} = (X^T X + \\lambda I)^{-1} X^T y$$\n\n"
+     "If the design is orthonormal, $X^T X = I$, then $\\hat{w} = \\frac{1}{1 + \\lambda} X^T y$.\n\n"
+     "If the design is orthonormal, $X^T X = I$, then $\\hat{w} = \\frac{1}{\\lambda} X^T y$.\n\n"
+     "$$\\hat{w} = \\frac{1}{1 + \\lambda} X^T y$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (5, "proved"),
+      (7, "definition"), (7, "refuted"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
