@@ -9,6 +9,7 @@ are still shape-checked and reported, so no relation passes silently.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from symcheck import irutil, names
@@ -44,6 +45,8 @@ class FunctionDef:
     body: object
     span: ir.Span
     contradicts: str = ""  # set when the body disagrees with the known function of that name
+    # S_τ(v) = sign(v) max(|v| - τ, 0): (S, τ) — S_1(3) is S_τ at τ = 1
+    sub_param: tuple[str, str] | None = None
 
 
 @dataclass
@@ -60,6 +63,8 @@ class Statement:
     group: int = 0  # rows that continue one another (= … on the next line) share a group
     symmetric: tuple[str, ...] = ()  # matrices the nearby prose assumes symmetric
     scalars: tuple[str, ...] = ()  # names the nearby prose says are scalars here ("for scalar z")
+    # "If …, $X^T X = I$, then $\hat w = …$": (left, right) the claim may rewrite, left into right
+    rewrites: tuple[tuple[object, object], ...] = ()
 
 
 @dataclass
@@ -82,6 +87,10 @@ class Context:
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
     late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts
+    # x_1, …, x_N ∈ R^d: the members of a family declared as vectors, by family key → length (IR node)
+    family_dims: dict[str, object] = field(default_factory=dict)
+    claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
+    abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
@@ -138,6 +147,13 @@ def _numeric(node: object) -> bool:
     if isinstance(node, ir.Frac):  # 1/3 written as a fraction of plain numbers
         return _numeric(node.num) and _numeric(node.den)
     return False
+
+
+def _without_headings(prose: str) -> str:
+    """The words of the sentences only: a heading ("## Normal equations") names a section's
+    topic; it does not say that the next equation is a condition."""
+    lines = [ln for ln in prose.splitlines() if not re.match(r"\s*(#{1,6}\s|\\(sub)*section\*?\s*[{\[])", ln)]
+    return "\n".join(lines)
 
 
 def _is_zero(node: object) -> bool:
@@ -261,6 +277,11 @@ class Builder:
             sym, _ = _lhs_symbol(lhs)
             if sym is not None and len(rhs.dims) in (1, 2):
                 dims = rhs.dims if len(rhs.dims) == 2 else (rhs.dims[0], 1)
+                fk = self._member_of_family(sym)
+                if fk is not None and len(rhs.dims) == 1:
+                    # "samples x_1, …, x_N ∈ R^d": every x_i is a vector of length d
+                    c.family_dims.setdefault(fk, rhs.dims[0])
+                    return Statement(rel, "declaration", 0, defines=fk)
                 k = self.quantity_key(sym)
                 q = c.quantities.setdefault(k, Quantity(k, span=sym.span))
                 q.declared = (dims[0], dims[1])
@@ -271,6 +292,9 @@ class Builder:
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
         sym0, _ = _lhs_symbol(lhs)
+        if isinstance(rhs, ir.Matrix) and rhs.env == "values" and sym0 is not None:
+            # "y_i = 2, 4, 7": data of a worked example, one value per index
+            return Statement(rel, "example", 0, defines=names.key_with_sub(sym0) or names.key(sym0))
         if pos == 0 and sym0 is not None and _numeric(rhs) and self._used_before(sym0):
             # "for example, let x = 1": a worked example's value, not what x means everywhere
             return Statement(rel, "example", 0, defines=self.quantity_key(sym0))
@@ -279,7 +303,7 @@ class Builder:
             if any(cue in prose for cue in _CONDITION_CUES) or _named_after(getattr(self, "after", "")):
                 # "reduce to the conditions Σ d_i = 0": an equation to be solved, not an identity
                 return Statement(rel, "condition", 0)
-        elif any(cue in prose[-80:] for cue in _NAMED_CONDITIONS):
+        elif any(cue in _without_headings(prose)[-80:] for cue in _NAMED_CONDITIONS):
             # "which gives the normal equations n a + b Σ x_i = Σ y_i": equations that hold
             # at the optimum only, whatever their right side
             return Statement(rel, "condition", 0)
@@ -304,7 +328,7 @@ class Builder:
         if pos == 0 and fdef is not None and fdef[0] not in c.quantities:
             name, params = fdef
             if name not in c.functions:
-                c.functions[name] = FunctionDef(name, params, rhs, rel.span)
+                c.functions[name] = FunctionDef(name, params, rhs, rel.span, sub_param=self._sub_param(lhs, rhs))
                 return Statement(rel, "function", 0, defines=name)
         layout = self._layout_grid(lhs, rhs) if pos == 0 else None
         if layout is not None:
@@ -322,6 +346,13 @@ class Builder:
         if pos == 0 and sym is not None and self._applies_unknown_function(rhs):
             # "a = f(Σ w a)" with f never defined: a schematic formula, not the definition
             return Statement(rel, "claim", 0)
+        if pos == 0 and sym is not None and sym.sub and not transposed \
+                and all(isinstance(it, ir.Number) for it in sym.sub) and self.quantity_key(sym) not in c.quantities:
+            owner = c.families.get(names.key(sym))
+            if owner is not None and owner.body is not None and len(owner.params) == len(sym.sub) \
+                    and not any(isinstance(n, ir.Symbol) for n in irutil.walk(rhs)):
+                # x̂_4 = (6 - 3)/3.5 with x̂_i = … defined: a value of that entry, to be checked
+                return Statement(rel, "claim", 0)
         if pos == 0 and sym is not None:
             k = self.quantity_key(sym)
             letters = _free_index_letters(sym)
@@ -361,6 +392,33 @@ class Builder:
                 c.families[fam] = Family(fam, names_entries_of=target, grid=rhs)  # type: ignore[arg-type]
                 return Statement(rel, "naming", 0, defines=fam)
         return Statement(rel, "claim", 0)
+
+    @staticmethod
+    def _sub_param(lhs: object, rhs: object) -> tuple[str, str] | None:
+        """``S_τ(v) = … τ …``: the function's subscript is a parameter its body uses."""
+        f = lhs.factors[0] if isinstance(lhs, ir.Mul) else getattr(lhs, "func", None)
+        if not (isinstance(f, ir.Symbol) and f.sub and len(f.sub) == 1 and isinstance(f.sub[0], ir.Symbol)):
+            return None
+        p = f.sub[0]
+        if p.sub or (len(p.base) == 1 and p.base.isupper()):
+            return None
+        k = names.key(p)
+        if any(isinstance(n, ir.Symbol) and not n.sub and names.key(n) == k for n in irutil.walk(rhs)):
+            return names.key(f), k
+        return None
+
+    def _member_of_family(self, sym: ir.Symbol) -> str | None:
+        """The family ``x`` of ``x_1``, ``x_N`` or ``x_i`` (one plain subscript, a number or a
+        single lower- or upper-case letter), when ``x`` is not a quantity of its own."""
+        if not sym.sub or len(sym.sub) != 1 or sym.label is not None or sym.prime:
+            return None
+        it = sym.sub[0]
+        plain = (isinstance(it, ir.Number) and it.text.isdigit()) or \
+            (isinstance(it, ir.Symbol) and not it.sub and len(it.base) == 1 and it.base.isalpha())
+        k = names.key(sym)
+        if not plain or k in self.ctx.quantities:
+            return None
+        return k
 
     def _naming_target(self, lhs: object) -> str | None:
         sym, transposed = _lhs_symbol(lhs)
@@ -467,6 +525,22 @@ class Builder:
 
     def finish(self) -> Context:
         c = self.ctx
+        from symcheck import functions
+        # ∇L(w) with L never defined ("let L(w) be a differentiable loss"): an unknown function
+        for st in c.statements:
+            for n in irutil.walk(st.relation):
+                if not isinstance(n, ir.Deriv) or n.num is None:
+                    continue
+                num = n.num
+                while isinstance(num, ir.Paren) and len(num.items) == 1 and num.delim == "(":
+                    num = num.items[0]
+                f = num.factors[0] if isinstance(num, ir.Mul) and len(num.factors) == 2 and num.ops == ("juxt",) \
+                    and isinstance(num.factors[1], ir.Paren) and len(num.factors[1].items) == 1 else None
+                if isinstance(f, ir.Symbol) and not f.sub and not f.prime and f.label is None:
+                    k = names.key(f)
+                    if k not in c.quantities and k not in c.families and k not in c.functions \
+                            and functions.lookup(f.base) is None:
+                        c.abstract_fns.add(k)
         # undefined symbols differentiated as a whole: abstract costs (ℓ)
         for st in c.statements:
             for n in irutil.walk(st.relation):
@@ -474,7 +548,28 @@ class Builder:
                     k = names.key(n.num)
                     if k not in c.quantities and k not in c.families and k not in c.functions:
                         c.abstract.add(k)
+        from symcheck import costs
+        outs = set(costs.outputs(c)) if c.abstract else set()
+        c.__dict__.pop("outputs_cache", None)
+        for st in c.statements:
+            g = gradient_given(c, st.relation)
+            if st.role == "claim" and st.chain_pos == 0 and g is not None and g[1] in outs:
+                # "Let ∂L/∂a = (0.3, 0.7, -0.2)^T" with L never defined: the upstream gradient of
+                # a worked example, a value it gives (nothing could compute it)
+                st.role, st.defines = "example", f"\\partial {names.display(g[0])}/\\partial {names.display(g[1])}"
         return c
+
+
+def gradient_given(c: Context, rel: ir.Relation) -> tuple[str, str] | None:
+    """(cost, variable) when ``rel`` gives numbers for ∂cost/∂variable of an undefined cost."""
+    lhs = unwrap(rel.lhs)
+    if rel.op != "=" or not isinstance(lhs, ir.Deriv) or lhs.order != 1 or len(lhs.wrt) != 1 \
+            or not isinstance(lhs.num, ir.Symbol) or lhs.num.sub or not _numeric(rel.rhs):
+        return None
+    var = lhs.wrt[0][0]
+    if not isinstance(var, ir.Symbol) or var.sub or names.key(lhs.num) not in c.abstract:
+        return None
+    return names.key(lhs.num), names.key(var)
 
 
 def _dims_of_note(note: object) -> tuple[object, object] | None:

@@ -13,6 +13,8 @@ An internal failure is never a verdict: it becomes an *undecided* with its reaso
 """
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import itertools
 import random
@@ -22,7 +24,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import names, numeric, persample
+from symcheck import irutil, names, numeric, persample
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -121,8 +123,35 @@ class Decider:
         self.ctx = ctx
         self.timeout = timeout
         self.quick = quick  # screening for repairs: one instance, few trials, no proof
+        self.sizes_override: list[dict[str, int]] | None = None
 
     def decide(self, st: Statement) -> Outcome:
+        out = self._decide_once(st)
+        if out.code == "SC202" and " is outside " in out.message and not self.quick:
+            out = self._at_equal_sizes(st, out)
+        return out
+
+    def _at_equal_sizes(self, st: Statement, out: Outcome) -> Outcome:
+        """X_{ji} with X ∈ R^{n×d}: at the test sizes the entry does not exist.  Where every
+        size is the same it does; a counterexample there refutes the claim for all sizes."""
+        syms = sorted(s for s in self.ctx.size_symbols if "+" not in s and s not in self.ctx.doc_sizes
+                      and not s.startswith(("rows(", "cols(")))
+        if len(syms) < 2 or _size_order(self.ctx, syms):
+            return out
+        same = dict(self.ctx.doc_sizes, **{s: 3 for s in syms})
+        self.sizes_override = [same]
+        try:
+            again = self._decide_once(st)
+        finally:
+            self.sizes_override = None
+        if again.code in ("SC100", "SC101"):
+            where = ", ".join(f"{names.display(s)} = 3" for s in syms)
+            return dataclasses.replace(again, message=again.message + f" (at equal sizes {where}, where every "
+                                       "entry it names exists; at unequal sizes " + out.message.split(": ", 1)[-1]
+                                       + ")")
+        return out
+
+    def _decide_once(self, st: Statement) -> Outcome:
         deadline = time.monotonic() + self.timeout
         notes: set[str] = set()
         try:
@@ -187,17 +216,19 @@ class Decider:
         rel = st.relation
         out: list[Instance] = []
         desc: list[str] = []
-        for sizes in test_sizes(self.ctx):
+        for sizes in self.sizes_override or test_sizes(self.ctx):
             sizes = dict(sizes)
             low = Lowerer(self.ctx, sizes)
             rf = RangeFinder(self.ctx, low)
             self._sum_bounds(rel, sizes, rf)
-            if free_letters(rel, sizes=set(sizes)):
-                # ∂μ/∂x_j with μ = (1/m) Σ_{i=1}^{m} x_i: the definition's m sizes the range of j
+            labels = frozenset(self.ctx.functions)
+            if free_letters(rel, sizes=set(sizes), labels=labels) or self._unsized_bounds(sizes):
+                # ∂μ/∂x_j with μ = (1/m) Σ_{i=1}^{m} x_i: the definition's m sizes the range of j;
+                # ∂L/∂b with ŷ_i = Σ_{j=1}^{d} w_j x_{ij}: the definition's d needs a value
                 for other in self.ctx.statements:
                     if other.role == "definition" and other is not st:
                         self._sum_bounds(other.relation, sizes, rf)
-            letters = free_letters(rel, sizes=set(sizes))
+            letters = free_letters(rel, sizes=set(sizes), labels=labels)
             ranges = []
             for L in letters:
                 r = rf.range_of(L, rel)
@@ -272,6 +303,20 @@ class Decider:
     def _has_symbolic_sizes(self) -> bool:
         return any(s not in self.ctx.doc_sizes for s in self.ctx.size_symbols)
 
+    def _unsized_bounds(self, sizes: dict[str, int]) -> bool:
+        """A sum in a definition runs to a size that has no value yet."""
+        from symcheck import irutil
+        for other in self.ctx.statements:
+            if other.role != "definition":
+                continue
+            for n in irutil.walk(other.relation):
+                if isinstance(n, ir.Sum) and isinstance(n.upper, ir.Symbol) and not n.upper.sub \
+                        and n.index is not None:
+                    k = names.key(n.upper)
+                    if k not in sizes and k not in self.ctx.quantities:
+                        return True
+        return False
+
     def _sum_bounds(self, rel: ir.Relation, sizes: dict[str, int], rf: RangeFinder) -> None:
         from symcheck import irutil
         for n in irutil.walk(rel):
@@ -286,6 +331,15 @@ class Decider:
                     self.ctx.doc_sizes.setdefault(k, max(r))
                 else:
                     sizes[k] = 3
+            elif isinstance(n, ir.Sum) and n.upper is not None and n.index is not None:
+                # Σ_{i=1}^{n-1}: the size in a bound written as an expression gets a test value
+                for u in irutil.walk(n.upper):
+                    if isinstance(u, ir.Symbol) and not u.sub and u.label is None and len(u.base) == 1:
+                        k = names.key(u)
+                        c = self.ctx
+                        if k not in sizes and k not in c.quantities and k not in c.families \
+                                and k not in c.functions and k != n.index.base:
+                            sizes[k] = 3
 
     def _decide(self, st: Statement, deadline: float, notes: set[str]) -> Outcome:
         rel = st.relation
@@ -307,6 +361,9 @@ class Decider:
             low.deadline = deadline
             low.symmetric = frozenset(getattr(st, "symmetric", ()))
             low.scalars = frozenset(st.scalars)
+            if st.rewrites:
+                low.rewrites = tuple((irutil.strip_spans(a), b) for a, b in st.rewrites)
+                notes.add("under the condition the text states just before it (read as holding here)")
             if low.scalars:
                 notes.add("read as a scalar here, as the text says: " + ", ".join(
                     names.display(k) for k in sorted(low.scalars)))
@@ -542,8 +599,15 @@ class Decider:
                 fd = self.ctx.functions[names.key(n)]
                 if fd.span.start <= st.relation.span.start:
                     # J(w) with w the document's own vector: w keeps its meaning and shape
-                    out.update(p for p in fd.params if "_" not in p and p not in self.ctx.shapes)
+                    out.update(p for p in fd.params if "_" not in p
+                               and (p not in self.ctx.shapes or self._introduced_later(p, st)))
         return frozenset(out)
+
+    def _introduced_later(self, key: str, st: Statement) -> bool:
+        """ReLU'(z) = … written before the document introduces its own z (z = W x + b)."""
+        first = next((o for o in self.ctx.statements if o.defines == key
+                      and o.role in ("definition", "declaration")), None)
+        return first is not None and first.index > st.index
 
     def cost_args(self, st: Statement) -> dict[str, tuple[str, ...]]:
         from symcheck import costs
@@ -722,14 +786,16 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
                 if part is not None:
                     inside |= {id(i) for i in irutil.walk(part)}
     for x in irutil.walk(st.relation):
-        if not isinstance(x, ir.Symbol) or id(x) in inside:
-            continue
+        if not isinstance(x, ir.Symbol) or id(x) in inside or x.base.isdigit() or ctx.constant(x) is not None:
+            continue  # 𝟏, I: constants, not names given a value
         k = names.key_with_sub(x) or names.key(x)
         q = ctx.quantities.get(k)
         from symcheck import functions
         if functions.lookup(x.base) is not None or k in earlier or (q is not None and (q.definition is not None or q.grid is not None)) \
                 or k in ctx.functions or names.key(x) in ctx.families or k in ctx.size_symbols:
             continue
+        if x.sub and any(fd.sub_param is not None and fd.sub_param[0] == names.key(x) for fd in ctx.functions.values()):
+            continue  # S_1 of a function S_τ the document defines
         if x.sub and names.key(x) in earlier:
             continue  # x_3 of a family used before
         if names.display(k) not in out:

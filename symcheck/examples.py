@@ -10,12 +10,14 @@ it would be false.  Claims with symbols on both sides keep their general verdict
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import sympy as sp
 
 from symcheck import evaluate as ev
-from symcheck.context import Context, Statement, unwrap
+from symcheck import derivative, irutil, names
+from symcheck.context import Context, Statement, gradient_given, unwrap
 from symcheck.decide import Outcome, _check_number
 from symcheck.fragments import Document
 from symcheck.latex import ir
@@ -32,8 +34,74 @@ _HEADINGS = {
 
 def section_starts(doc: Document) -> list[int]:
     """Offsets where a new section (or an example environment) begins or ends."""
+    return [at for at, _ in headings(doc)]
+
+
+_LATEX_LEVELS = {"part": 0, "chapter": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
+
+
+def _level(fmt: str, heading: str) -> int:
+    """How deep a heading is: 1 for ``#``/``\\chapter``, more for its subsections; 0 for
+    the boundary of an example environment, which ends every scope."""
+    if fmt == "latex":
+        m = re.match(r"\\([a-z]+)", heading)
+        return _LATEX_LEVELS.get(m.group(1), 0) if m else 0
+    if fmt == "rst":
+        return 1  # rst levels follow the order adornments first appear in: each heading is a boundary
+    if heading.startswith("#"):
+        return len(heading) - len(heading.lstrip("#"))
+    return 1 if heading.startswith("=") else 2  # setext underlines
+
+
+def headings(doc: Document) -> list[tuple[int, int]]:
+    """(offset, level) of every heading and example-environment boundary, in order."""
     pat = _HEADINGS.get(doc.format, _HEADINGS["markdown"])
-    return sorted(m.start() for m in pat.finditer(doc.text))
+    return sorted((m.start(), _level(doc.format, m.group(0))) for m in pat.finditer(doc.text))
+
+
+def _mentions_key(ctx: Context, node: object, key: str) -> bool:
+    return any(isinstance(n, ir.Symbol) and not n.sub and ev.quantity_key(ctx, n) == key for n in irutil.walk(node))
+
+
+def _at_index(sym: ir.Symbol, k: int) -> ir.Symbol:
+    """``x_{i1}`` with its one free index letter set to ``k``: ``x_{k1}``."""
+    sub = tuple(ir.Number(str(k), it.span) if isinstance(it, ir.Symbol) and len(it.base) == 1
+                and it.base.islower() and not it.sub else it for it in sym.sub or ())
+    text = "".join(it.text if isinstance(it, ir.Number) else getattr(it, "base", "") for it in sub)
+    return dataclasses.replace(sym, sub=sub, sub_text=text)
+
+
+def _entries(v: object) -> list[object]:
+    return list(v) if isinstance(v, sp.MatrixBase) else [v]
+
+
+def _constant(node: object) -> bool:
+    """No names at all: a number, or arithmetic on numbers."""
+    return not any(isinstance(n, ir.Symbol) for n in irutil.walk(node))
+
+
+def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:
+    """Whether ``node`` mentions one of ``keys``, directly or through definitions."""
+    seen: set[str] = set()
+    todo = [node]
+    while todo:
+        for n in irutil.walk(todo.pop()):
+            if not isinstance(n, ir.Symbol):
+                continue
+            for k in {names.key(n), names.key_with_sub(n) or names.key(n)}:
+                if k in keys:
+                    return True
+                if k in seen:
+                    continue
+                seen.add(k)
+                q, f = ctx.quantities.get(k), ctx.families.get(k)
+                if q is not None and q.definition is not None:
+                    todo.append(q.definition)
+                if f is not None and f.body is not None:
+                    todo.append(f.body)
+                if k in ctx.functions:
+                    todo.append(ctx.functions[k].body)
+    return False
 
 
 class WorkedExamples:
@@ -42,19 +110,38 @@ class WorkedExamples:
     def __init__(self, ctx: Context, doc: Document) -> None:
         self.ctx = ctx
         self.text = doc.text
-        self.starts = section_starts(doc)
+        self.headings = headings(doc)
         self.examples = [st for st in ctx.statements if st.role == "example"]
 
-    def section(self, offset: int) -> int:
-        return sum(1 for s in self.starts if s <= offset)
+    def in_scope(self, given: int, here: int) -> bool:
+        """A value given at ``given`` holds at ``here`` until a heading of its own section's
+        level or higher: its subsections work with it, the next section does not.  A value
+        given before any heading ends at the first one."""
+        level = 99  # before any heading: the first heading ends it
+        for at, lev in self.headings:
+            if at <= given:
+                level = lev if lev > 0 else level
+            elif at <= here and (lev == 0 or lev <= level):
+                return False
+        return given <= here
 
     def active(self, st: Statement) -> list[Statement]:
-        """The example values in force where ``st`` stands, later ones replacing earlier."""
-        here = st.relation.span.start
-        sec = self.section(here)
+        """The example values in force where ``st`` stands, later ones replacing earlier.
+
+        A claim that states a number ("ŷ - y = -3.5") in a section that gives no values
+        of its own ("## Backward" after "## Forward") is about the last example given:
+        it takes the values in force where the last of them was given."""
+        chosen = self._in_force(st.index, st.relation.span.start)
+        rel = st.relation
+        if chosen or st.role != "claim" or _constant(rel.lhs) == _constant(rel.rhs):
+            return chosen  # "From x_0 = 1": a value given anew is not judged by an earlier example
+        last = [e for e in self.examples if e.index < st.index and e.defines]
+        return self._in_force(st.index, last[-1].relation.span.start) if last else []
+
+    def _in_force(self, before: int, here: int) -> list[Statement]:
         chosen: dict[str, Statement] = {}
         for e in self.examples:
-            if e.index < st.index and self.section(e.relation.span.start) == sec and e.defines:
+            if e.index < before and self.in_scope(e.relation.span.start, here) and e.defines:
                 chosen.pop(e.defines, None)
                 chosen[e.defines] = e
         return list(chosen.values())
@@ -66,17 +153,42 @@ class WorkedExamples:
         given = self.active(st)
         if not given:
             return None
+        self.conflicts: dict[str, str] = {}  # given names whose value has another shape than the model's
+        self.conflict_at: dict[str, int] = {}
         try:
-            return self._decide(st, given)
+            out = self._decide(st, given)
         except (LowerError, ev.BindError, ev.Missing, ArithmeticError, ValueError, TypeError,
                 AttributeError, IndexError, KeyError, NotImplementedError, RecursionError):
-            return None  # the example does not determine this relation: decide it as usual
+            out = None  # the example does not determine this relation: decide it as usual
+        if out is None and st.role == "claim":
+            clash = sorted(k for k in self.conflicts if _mentions_key(self.ctx, st.relation, k))
+            if clash:
+                # "x = (1, 2)^T" where the document's x is a scalar: here x is the example's,
+                # which the document's model does not describe, so no general verdict applies
+                return Outcome("SC202", f"undecided: {self.conflicts[clash[0]]} (given at line "
+                               f"{LineIndex(self.text).position(self.conflict_at[clash[0]])[0]}); the worked "
+                               "example uses the name for something else than the document's model does",
+                               ("worked example",))
+        return out
 
     def _decide(self, st: Statement, given: list[Statement]) -> Outcome | None:
         triples, origin = [], []
+        gradients = []  # ∂L/∂a given as numbers: the free gradient of the undefined L, bound below
         for e in given:
             sym = unwrap(e.relation.lhs)
+            g = gradient_given(self.ctx, e.relation)
+            if g is not None and e.index < st.index:
+                gradients.append((g, as_scalar(Lowerer(self.ctx, dict(self.ctx.doc_sizes)).lower(e.relation.rhs)), e))
+                continue
             if not isinstance(sym, ir.Symbol):
+                continue
+            listed = e.relation.rhs
+            if isinstance(listed, ir.Matrix) and listed.env == "values":
+                # y_i = 2, 4, 7: y_1 = 2, y_2 = 4, y_3 = 7
+                low0 = Lowerer(self.ctx, dict(self.ctx.doc_sizes))
+                for k, row in enumerate(listed.rows, start=1):
+                    triples.append((_at_index(sym, k), as_scalar(low0.lower(row[0])), False))
+                    origin.append(e)
                 continue
             triples.append((sym, as_scalar(Lowerer(self.ctx, dict(self.ctx.doc_sizes)).lower(e.relation.rhs)),
                             False))
@@ -86,6 +198,11 @@ class WorkedExamples:
         starts = {id(e) for e in origin if self.given(e)}
         sizes = ev.sizes_from(self.ctx, [t for t, e in zip(triples, origin)
                                          if not self.computed(t[0]) or id(e) in starts])
+        bounds = self.sum_bounds()
+        for sym, v, _ in triples:
+            k = names.key(sym)
+            if not sym.sub and k in bounds and k not in sizes and isinstance(v, sp.Integer) and int(v) > 0:
+                sizes[k] = int(v)  # "n = 3" where the document sums to n: a size, though no shape uses it
         for k in ev.missing_sizes(self.ctx, sizes):
             # a size the example leaves open: anything that depends on it has no value
             # at the example's point (Missing), so no verdict can come from it
@@ -97,17 +214,34 @@ class WorkedExamples:
                 ev.bind(self.ctx, sizes, [t])
                 inputs.append(t)
                 used.append(e)
-            except ev.BindError:
+            except ev.BindError as err:
+                if "in the document;" in err.message:
+                    self.conflicts[ev.quantity_key(self.ctx, t[0])] = err.message
+                    self.conflict_at[ev.quantity_key(self.ctx, t[0])] = e.relation.span.start
                 if id(e) in starts and e.index < st.index:
                     frozen[ev.quantity_key(self.ctx, t[0])] = t[1]
                     used.append(e)
                 continue  # a computed quantity (r = [0; -1]): a claim of the example, not a value
         point = ev.bind(self.ctx, sizes, inputs)
         low = ev.lowerer(self.ctx, sizes, st)
+        for (cost, var), val, e in gradients:
+            leaves = low.given_gradient(cost, var, val)
+            flat_leaves, flat_vals = _entries(leaves), _entries(val)
+            if len(flat_leaves) == len(flat_vals) and all(isinstance(x, sp.Symbol) for x in flat_leaves):
+                point.update(zip(flat_leaves, flat_vals))  # type: ignore[arg-type]
+                used.append(e)
         if frozen:
-            low.frozen = frozen
+            # a computed quantity the example starts from ("Let z = (0, 0, 0)^T" with z = W h + b):
+            # a variable of its own at the given value, so derivatives with respect to it still exist
+            low.frozen = {}
+            for k, v in sorted(frozen.items()):
+                ph = derivative._placeholder(k, v)
+                low.frozen[k] = ph
+                for leaf_, val in zip(_entries(ph), _entries(v)):
+                    point[leaf_] = val
         rel = st.relation
         lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+        self.extreme_eigenvalues(low, point, [lhs, rhs])
         numeric = [not getattr(v, "free_symbols", set()) for v in (lhs, rhs)]
         if not any(numeric) or all(numeric):
             return None  # symbols on both sides (a general claim), or plain arithmetic
@@ -142,11 +276,70 @@ class WorkedExamples:
         return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
                        self.pairs(point))
 
+    def extreme_eigenvalues(self, low: Lowerer, point: dict, sides: list[object]) -> None:  # type: ignore[type-arg]
+        """λ_max and λ_min, never defined, are the extreme eigenvalues of the matrix the example
+        gives ("The eigenvalues of A are 2 and 4, so λ_max/λ_min = 2"): bound when exactly one
+        square matrix has all its entries given and its eigenvalues are real."""
+        free = {x for v in sides for e in _entries(v) for x in getattr(e, "free_symbols", set())}
+        wanted = {x for x in free if x.name in ("\\lambda_{\\max}", "\\lambda_{\\min}", "\\lambda_{max}",
+                                                 "\\lambda_{min}") and x not in point}
+        if not wanted:
+            return
+        found = []
+        for k, (r, c) in sorted(self.ctx.shapes.items()):
+            if r != c or k in self.ctx.claim_shaped:
+                continue
+            try:
+                m = low.qval(k)
+            except LowerError:
+                continue
+            if isinstance(m, sp.MatrixBase) and m.shape[0] > 1 and all(
+                    getattr(x, "free_symbols", set()) <= set(point) for x in m):
+                found.append(m.xreplace(point))
+        if len(found) != 1:
+            return
+        eig = list(found[0].eigenvals(multiple=True))
+        if not eig or not all(e.is_real for e in eig):
+            return
+        for x in wanted:
+            point[x] = max(eig) if "max" in x.name else min(eig)
+
+    def sum_bounds(self) -> set[str]:
+        """Names the document's sums run to (Σ_{i=1}^{n})."""
+        out = set()
+        for st in self.ctx.statements:
+            for n in irutil.walk(st.relation):
+                if isinstance(n, ir.Sum) and isinstance(n.upper, ir.Symbol) and not n.upper.sub:
+                    out.add(names.key(n.upper))
+        return out
+
+    def review(self, st: Statement, out: Outcome) -> Outcome:
+        """A refutation "for all values" of a claim that states a number for what the worked
+        example computes (∂L/∂w_1 = -2 with the data given in prose) says nothing about the
+        example: the claim is about the example's values, which could not be used here."""
+        if out.code not in ("SC100", "SC101") or st.role != "claim":
+            return out
+        given = self.active(st)
+        if not given:
+            return out
+        rel = st.relation
+        if _constant(rel.lhs) == _constant(rel.rhs):
+            return out  # symbols on both sides (a general claim), or plain arithmetic
+        keys = {e.defines for e in given if e.defines}
+        if not _reaches(self.ctx, rel.rhs if _constant(rel.lhs) else rel.lhs, keys):
+            return out
+        return Outcome("SC202", "undecided: the claim gives a number for what the worked example computes, "
+                                f"but the example's values ({self.where(given)}) do not determine it here",
+                       ("worked example",))
+
     def within_rounding(self, used: list[Statement], xs: list[object], ys: list[object]) -> bool:
         """The example's values are themselves rounded ("p_1 = 0.0900"): a result computed
         from them may miss by about that rounding, which says nothing about the claim."""
-        places = [len(t.split(".", 1)[1]) for e in used
-                  for t in re.findall(r"\d+\.\d+", self.text[e.relation.span.start:e.relation.span.end])]
+        # a short value the example posits ("With λ = 0.1") is exact; values it reports, and
+        # long ones it posits ("Take a = 0.3333", a third), are rounded
+        places = [n for e in used
+                  for t in re.findall(r"\d+\.\d+", self.text[e.relation.span.start:e.relation.span.end])
+                  for n in [len(t.split(".", 1)[1])] if n >= 3 or not self.given(e)]
         if not places:
             return False
         tol = 10.0 ** (-min(places)) * max(1, len(used))
@@ -184,5 +377,6 @@ class WorkedExamples:
 
     @staticmethod
     def pairs(point: dict[sp.Symbol, sp.Rational]) -> tuple[tuple[str, str], ...]:
-        return tuple((s.name, str(v)) for s, v in sorted(point.items(), key=lambda kv: kv[0].name))[:12]
+        shown = {s: s.name.replace("⟨", "").replace("⟩", "") for s in point}  # z_1 for the given z's entry
+        return tuple((shown[s], str(v)) for s, v in sorted(point.items(), key=lambda kv: shown[kv[0]]))[:12]
 

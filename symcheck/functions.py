@@ -91,7 +91,18 @@ def logsumexp(v: sp.MatrixBase) -> sp.Expr:
     return sp.log(sum(v.applyfunc(sp.exp)))
 
 
+def diag(m: sp.MatrixBase) -> sp.MatrixBase:
+    """diag(p): the diagonal matrix of a vector; diag(A): the column of A's diagonal."""
+    r, c = m.shape
+    if c == 1 or r == 1:
+        return sp.diag(*list(m))
+    if r == c:
+        return sp.Matrix(r, 1, [m[i, i] for i in range(r)])
+    raise ValueError("diag of a non-square matrix")
+
+
 VECTOR_FUNCTIONS: dict[str, Callable[[sp.MatrixBase], object]] = {
+    "diag": diag,
     "softmax": softmax,
     "logsumexp": logsumexp,
     "LSE": logsumexp,

@@ -14,17 +14,20 @@ from symcheck.lower import LowerError, Lowerer
 
 
 def free_letters(node: object, bound: frozenset[str] = frozenset(), out: list[str] | None = None,
-                 sizes: set[str] | None = None) -> list[str]:
+                 sizes: set[str] | None = None, labels: frozenset[str] = frozenset()) -> list[str]:
     """Single-letter indices used in subscripts (and case conditions) outside any
-    sum that binds them, in order of first use."""
+    sum that binds them, in order of first use.  ``labels``: subscripted names that are
+    names of their own (a function R_{en}), whose subscript letters index nothing."""
     out = [] if out is None else out
     sizes = sizes or set()
     if isinstance(node, ir.Sum):
         for b in (node.lower, node.upper):
             if b is not None:
-                free_letters(b, bound, out, sizes)
+                free_letters(b, bound, out, sizes, labels)
         inner = bound | ({node.index.base} if node.index is not None else set())
-        free_letters(node.body, frozenset(inner), out, sizes)
+        free_letters(node.body, frozenset(inner), out, sizes, labels)
+        return out
+    if isinstance(node, ir.Symbol) and node.sub and labels and names.key_with_sub(node) in labels:
         return out
     if isinstance(node, ir.Symbol) and node.sub:
         letters = [s for it in node.sub for s in irutil.symbols(it)]
@@ -42,7 +45,7 @@ def free_letters(node: object, bound: frozenset[str] = frozenset(), out: list[st
         subscripted = {t.base for n in irutil.walk(node) if isinstance(n, ir.Symbol) and n.sub
                        for it in n.sub for t in irutil.symbols(it)}
         for value, cond in node.rows:
-            free_letters(value, bound, out, sizes)
+            free_letters(value, bound, out, sizes, labels)
             if isinstance(cond, ir.Relation):
                 for s in irutil.symbols(cond):
                     if not s.sub and len(s.base) == 1 and s.base not in bound and s.base not in out \
@@ -50,7 +53,7 @@ def free_letters(node: object, bound: frozenset[str] = frozenset(), out: list[st
                         out.append(s.base)
         return out
     for ch in irutil.children(node):
-        free_letters(ch, bound, out, sizes)
+        free_letters(ch, bound, out, sizes, labels)
     return out
 
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from symcheck import functions, names, numeric, patterns
+from symcheck import functions, irutil, names, numeric, patterns
 from symcheck.context import Context
 from symcheck.latex import ir
 from symcheck.source import Span
@@ -162,6 +162,7 @@ class Lowerer:
         self.stmt_position = 1 << 62  # where the relation being decided stands
         self.use_simplex = True  # one-hot vectors sampled with entries summing to one (off: values given)
         self.family_only: str | None = None
+        self.rewrites: tuple[tuple[object, object], ...] = ()  # (pattern without spans, replacement)
 
     def child(self, **kw: object) -> "Lowerer":
         args = dict(indices=self.indices, frozen=self.frozen, generic=self.generic,
@@ -178,6 +179,7 @@ class Lowerer:
         low.scalars = self.scalars
         low.stmt_position = self.stmt_position
         low.use_simplex = self.use_simplex
+        low.rewrites = self.rewrites
         return low
 
     def index_letters(self, key: str) -> frozenset[str]:
@@ -240,7 +242,7 @@ class Lowerer:
     def qval(self, key: str) -> Value:
         if key in self.frozen:
             return self.frozen[key]
-        cacheable = not self.frozen and not self.generic
+        cacheable = not self.frozen and not self.generic and not self.rewrites
         letters = self.index_letters(key)
         ck = (key, tuple(sorted(self.sizes.items())), tuple(sorted(self.cost_args.items())), self.symmetric,
               self.late_inputs(), self.use_simplex,
@@ -334,6 +336,9 @@ class Lowerer:
         return out
 
     def family(self, key: str, idx: tuple[int, ...], span: Span) -> Value:
+        held = "@" + names.entry_name(key, idx)
+        if held in self.frozen:
+            return self.frozen[held]  # an entry held as a variable of its own while differentiating
         f = self.ctx.families.get(key)
         if f is not None and f.body is not None and len(f.params) == len(idx):
             bound = dict(self.indices)
@@ -366,6 +371,12 @@ class Lowerer:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise LowerError("timeout", "the time limit was reached while rebuilding the expression",
                              getattr(node, "span", None))
+        if self.rewrites and isinstance(node, (ir.Mul, ir.Add, ir.Pow, ir.Transpose, ir.Paren)):
+            bare = irutil.strip_spans(node)
+            for pattern, replacement in self.rewrites:
+                if bare == pattern:
+                    node = replacement  # X^T X read as I, as the condition before the claim says
+                    break
         m = getattr(self, "_" + type(node).__name__, None)
         if m is None:
             raise LowerError("unsupported", f"cannot evaluate {type(node).__name__}", getattr(node, "span", None))
@@ -392,6 +403,8 @@ class Lowerer:
             return leaf(names.display(k))
         if k in self.generic and not s.sub:
             return self.generic[k]
+        if not s.sub and k in self.locals and k not in self.frozen and self._defined_later(k):
+            return leaf(names.display(k))  # ReLU'(z) = … before the document's own z = W x + b
         if ks is not None and (ks in c.quantities or ks in self.frozen):
             return self.qval(ks)
         if ks is not None and ks in self.sizes:
@@ -402,14 +415,7 @@ class Lowerer:
             if k in self.locals:
                 return leaf(names.display(k))
             if k in c.functions:
-                fd = c.functions[k]
-                # h used as a value means h(params) as the document wrote it — when those
-                # parameters are the document's own variables (h(w_00, w_01, w_02))
-                if all(p not in c.quantities and "_" in p for p in fd.params) or \
-                        any(p in c.quantities for p in fd.params):
-                    return self.child().lower(fd.body)
-                raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
-                                 "without its argument", s.span)
+                return self._function_as_value(k, s)
             if k in c.collected and isinstance(c.collected[k], tuple):
                 r, cc = (self.dim(d) for d in c.collected[k])  # type: ignore[union-attr]
                 self.notes.add(f"read {names.display(k)} as the matrix of the {names.display(k)}_{{ij}}")
@@ -438,6 +444,8 @@ class Lowerer:
             if k == "pi":
                 return sp.pi
             return leaf(names.display(k))
+        if ks is not None and ks in c.functions and not s.prime:
+            return self._function_as_value(ks, s)  # ℓ_2 for ℓ_2(r)
         if s.base == "delta" and len(s.sub) == 2 and s.label is None and k not in c.families \
                 and k not in c.quantities:
             a, b = (self.index_value(x) for x in s.sub)
@@ -445,11 +453,30 @@ class Lowerer:
         if ks is not None and self._label_subscript(s):
             return leaf(names.display(ks))  # λ_{\max}, L_{CE}: a name of its own, nothing to index
         idx = tuple(self.index_value(x) for x in s.sub)
-        if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes):
+        # x_i where x_i is a vector of its own (a row of X) is no entry of a given x
+        own_vector = k in c.family_vectors and len(idx) == 1 and (
+            k in c.family_dims or (k not in c.quantities and k not in c.shapes))
+        if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes) and not own_vector:
             if k in self.frozen:
                 return self._frozen_entry(k, idx, s.span)
             return self.entry(k, idx, s.span)
         return self.family(k, idx, s.span)
+
+    def _defined_later(self, key: str) -> bool:
+        first = next((o for o in self.ctx.statements if o.defines == key
+                      and o.role in ("definition", "declaration")), None)
+        return first is not None and first.relation.span.start > self.stmt_position
+
+    def _function_as_value(self, k: str, s: ir.Symbol) -> Value:
+        c = self.ctx
+        fd = c.functions[k]
+        # h used as a value means h(params) as the document wrote it — when those
+        # parameters are the document's own variables (h(w_00, w_01, w_02))
+        if all(p not in c.quantities and "_" in p for p in fd.params) or \
+                any(p in c.quantities for p in fd.params):
+            return self.child().lower(fd.body)
+        raise LowerError("unsupported", f"{names.display(k)} is a function; here it stands "
+                         "without its argument", s.span)
 
     def constant(self, s: ir.Symbol, kind: str) -> Value:
         """The identity, a vector of ones or a zero matrix, at the size its place in
@@ -501,7 +528,7 @@ class Lowerer:
             raise LowerError("unsupported", f"{names.display(key)} is never defined and depends on nothing known", span)
         total: object = sp.Integer(0)
         for a in args:
-            v = self.qval(a)
+            v = self._family_output(a) if a.startswith("family:") else self.qval(a)
             g = self.given_gradient(key, a, v)
             if is_matrix(v):
                 total += sum(g[i] * v[i] for i in range(len(v)))  # type: ignore[index,arg-type]
@@ -509,7 +536,23 @@ class Lowerer:
                 total += g * v  # type: ignore[operator]
         return total
 
+    def _family_output(self, a: str) -> Value:
+        """The column of y_1 … y_m for an output family y_i = … (m from the sums over i)."""
+        k = a.split(":", 1)[1]
+        f = self.ctx.families[k]
+        written = next((n for st in self.ctx.statements for n in irutil.walk(st.relation)
+                        if isinstance(n, ir.Symbol) and n.sub and len(n.sub) == 1 and names.key(n) == k), None)
+        if written is None:
+            raise LowerError("unsupported", f"cannot find how {names.display(k)}_i is written", None)
+        param = ir.Symbol(f.params[0], written.span)
+        node = dataclasses.replace(written, sub=(param,), sub_text=f.params[0])
+        v = self.child(indices={})._over_free_index(node)  # every entry, whatever index the claim binds
+        if v is None:
+            raise LowerError("unsupported", f"cannot tell how many {names.display(k)}_i there are", None)
+        return v
+
     def given_gradient(self, cost: str, wrt: str, v: object) -> Value:
+        wrt = wrt.split(":", 1)[1] if wrt.startswith("family:") else wrt
         base = f"\\partial {names.display(cost)}/\\partial {names.display(wrt)}"
         if is_matrix(v):
             r, c = v.shape  # type: ignore[union-attr]
@@ -580,6 +623,18 @@ class Lowerer:
             if isinstance(f, ir.Ellipsis):
                 raise LowerError("unsupported", "a product written with an ellipsis", f.span)
             nxt = factors[k + 1] if k + 1 < len(factors) else None
+            if isinstance(f, ir.Symbol) and f.base == "1" and f.style == "bb" and not f.sub \
+                    and isinstance(nxt, ir.Paren) and nxt.delim == "[" and len(nxt.items) == 1 \
+                    and isinstance(nxt.items[0], ir.Relation) and ops[k + 1] == "juxt":
+                # 𝟙[z > 0]: 1 where the condition holds, else 0 (entry by entry for a vector z)
+                vals.append((ops[k], self.indicator(nxt.items[0]), f.span.union(nxt.span)))
+                k += 2
+                continue
+            if isinstance(f, ir.Symbol) and not f.sub and not f.prime and names.key(f) in self.ctx.abstract_fns \
+                    and isinstance(nxt, ir.Paren) and len(nxt.items) == 1 and ops[k + 1] == "juxt":
+                vals.append((ops[k], self.unknown_function(names.key(f), nxt.items[0]), f.span.union(nxt.span)))
+                k += 2
+                continue
             fn = self._callable(dataclasses.replace(f, prime=0) if isinstance(f, ir.Symbol) else f) \
                 if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" else None
             if fn is not None:
@@ -637,6 +692,15 @@ class Lowerer:
     def _callable(self, f: object) -> object | None:
         if isinstance(f, ir.Symbol) and f.sub and names.key_with_sub(f) in self.ctx.functions:
             return self.ctx.functions[names.key_with_sub(f)]  # type: ignore[index]
+        if isinstance(f, ir.Symbol) and f.sub and len(f.sub) == 1 and not f.prime:
+            for fd in self.ctx.functions.values():
+                if fd.sub_param is not None and fd.sub_param[0] == names.key(f) and fd.span.start <= self.position:
+                    # S_1(3) with S_τ(v) defined: the body at τ = 1
+                    p = fd.sub_param[1]
+                    val = f.sub[0]
+                    body = irutil.rebuild(fd.body, lambda n: val if isinstance(n, ir.Symbol) and not n.sub
+                                          and names.key(n) == p else None)
+                    return dataclasses.replace(fd, body=body, sub_param=None)
         if isinstance(f, ir.Symbol) and not f.sub:
             k = names.key(f)
             if k in self.ctx.functions and self.ctx.functions[k].span.start > self.position:
@@ -704,6 +768,10 @@ class Lowerer:
 
     def _Apply(self, n: ir.Apply) -> Value:
         name = n.func.base
+        if name == "diag" and len(n.args) == 1 and not n.func.prime:
+            listed = self._over_free_index(n.args[0])
+            if listed is not None:
+                return functions.diag(listed)  # S = diag(p_i (1 - p_i)): one entry per i
         args = [self.lower(a) for a in n.args]
         if n.func.prime:
             fn = self._callable(dataclasses.replace(n.func, prime=0)) or functions.lookup(name)
@@ -940,6 +1008,58 @@ class Lowerer:
             raise LowerError("unsupported", "no case applies", n.span)
         return sp.Piecewise(*pieces)
 
+    def _over_free_index(self, node: object) -> sp.Matrix | None:
+        """The column of ``node``'s values over its one free index, when the document's sums
+        over that index all run from 1 to the same size (Σ_{i=1}^{n}); else None."""
+        from symcheck.indices import free_letters
+        letters = [L for L in free_letters(node, frozenset(self.indices), sizes=set(self.sizes))]
+        if len(letters) != 1:
+            return None
+        uppers = set()
+        for st in self.ctx.statements:
+            for x in irutil.walk(st.relation):
+                if isinstance(x, ir.Sum) and x.index is not None and x.index.base == letters[0] \
+                        and isinstance(x.lower, ir.Number) and x.lower.text == "1" \
+                        and isinstance(x.upper, ir.Symbol) and not x.upper.sub:
+                    uppers.add(names.key(x.upper))
+        if len(uppers) != 1 or next(iter(uppers)) not in self.sizes:
+            return None
+        n = self.sizes[next(iter(uppers))]
+        vals = [as_scalar(self.child(indices=dict(self.indices, **{letters[0]: i})).lower(node))
+                for i in range(1, n + 1)]
+        if any(is_matrix(v) for v in vals):
+            return None
+        return sp.Matrix(n, 1, vals)
+
+    def unknown_function(self, key: str, arg: object) -> Value:
+        """L(a) for an L the document never defines: a quadratic g·a + ½ aᵀH a with g and a
+        symmetric H left free.  Gradients and Hessians of L at any point then follow the
+        rules exactly, and a claim that holds only for special L fails for most g, H."""
+        a = as_scalar(self.lower(arg))
+        xs = list(a) if is_matrix(a) else [a]  # type: ignore[call-overload]
+        name = names.display(key)
+        g = [leaf(f"(\\nabla {name})_{{{i + 1}}}") for i in range(len(xs))]
+        total = sum((gi * xi for gi, xi in zip(g, xs)), sp.Integer(0))
+        for i in range(len(xs)):
+            for j in range(len(xs)):
+                h = leaf(f"(\\nabla^2 {name})_{{{min(i, j) + 1}{max(i, j) + 1}}}")
+                total += sp.Rational(1, 2) * h * xs[i] * xs[j]
+        return total
+
+    def indicator(self, rel: ir.Relation) -> Value:
+        a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))
+        ops = {"<": sp.Lt, ">": sp.Gt, "le": sp.Le, "ge": sp.Ge, "ne": sp.Ne, "=": sp.Eq}
+        if rel.op not in ops:
+            raise LowerError("unsupported", f"an indicator of a relation {rel.op}", rel.span)
+        mats = [v for v in (a, b) if is_matrix(v)]
+        if not mats:
+            return sp.Piecewise((1, ops[rel.op](a, b)), (0, True))
+        shp = mats[0].shape  # type: ignore[union-attr]
+        if any(m.shape != shp for m in mats):  # type: ignore[union-attr]
+            raise LowerError("shape", "an indicator comparing matrices of different shapes", rel.span)
+        return sp.Matrix(shp[0], shp[1], lambda i, j: sp.Piecewise(
+            (1, ops[rel.op](a[i, j] if is_matrix(a) else a, b[i, j] if is_matrix(b) else b)), (0, True)))
+
     def condition(self, rel: ir.Relation) -> object:
         a, b = as_scalar(self.lower(rel.lhs)), as_scalar(self.lower(rel.rhs))
         ops = {"=": sp.Eq, "ne": sp.Ne, "<": sp.Lt, ">": sp.Gt, "le": sp.Le, "ge": sp.Ge}
@@ -954,7 +1074,7 @@ class Lowerer:
         """Derivatives are the costly part of lowering and recur at every index value
         and in every repair candidate: cached per node, sizes and bound indices."""
         from symcheck import derivative
-        if self.frozen:
+        if self.frozen or self.rewrites:
             return derivative.lower_derivative(self, n)
         key = (id(n), tuple(sorted(self.sizes.items())), tuple(sorted(self.indices.items())),
                tuple(sorted((k, str(v)) for k, v in self.generic.items())), self.locals,

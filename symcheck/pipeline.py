@@ -68,6 +68,10 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
                 res = _mention_list(text, parser)
             if isinstance(res, ir.ParseFailure):
+                listed = _value_list(text, parser)
+                if listed is not None:
+                    res = listed
+            if isinstance(res, ir.ParseFailure):
                 many = _declaration_list(text, parser)
                 if many:
                     for chain in many:
@@ -103,6 +107,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     matrices = readings.matrix_names(chains)  # type: ignore[arg-type]
     damaged = any(n.code == "SC300" for n in doc.notes)
     singles, defined = readings.single_capitals(chains)  # type: ignore[arg-type]
+    pending: list[tuple[object, object]] = []
+    pending_for = [-1]
     for fi, row, chain, grp in parsed:
         chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
         for msg, span in notes:
@@ -117,7 +123,27 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         for st in sts:
             st.symmetric = sym
             st.scalars = scal
+        if _if_then(doc, fi):  # "If …, $X^T X = I$, then $…$": a condition for the next relation
+            for st in sts:
+                if st.relation.op == "=":
+                    st.role = "condition"
+                    pending.append((st.relation.lhs, st.relation.rhs))
+        elif pending and fi == pending_for[0]:
+            for st in sts:
+                st.rewrites = tuple(pending)
+            pending.clear()
+        pending_for[0] = fi + 1
     return builder
+
+
+def _if_then(doc: Document, fi: int) -> bool:
+    """Inline math between "if …" and "then": a condition, not a claim."""
+    frags = doc.fragments
+    if frags[fi].display or fi + 1 >= len(frags):
+        return False
+    before = re.split(r"[.;:]\s", frags[fi].prose_before.text.lower())[-1]
+    after = frags[fi + 1].prose_before.text.lower().strip(" ,\n")
+    return bool(re.search(r"\b(if|suppose|assuming)\b", before)) and after.startswith("then")
 
 
 _REL = re.compile(r"=|\\approx|\\le|\\ge|\\ne|<|>|\\in\b|\\equiv")
@@ -218,7 +244,18 @@ def _stated_for_all(doc: Document, k: int, words: tuple[str, ...]) -> bool:
     if frag.display or "\\in" not in frag.text.text and "\\in " not in frag.text.text:
         return False
     after = doc.fragments[k + 1].prose_before.text.lower().strip()[:40] if k + 1 < len(doc.fragments) else ""
-    return any(after.startswith(p + " " + w) for w in words for p in ("is", "be"))
+    if any(after.startswith(p + " " + w) for w in words for p in ("is", "be")):
+        return True
+    # "symmetric positive definite covariance $\Sigma \in \mathbb{R}^{d\times d}$": the
+    # adjective in the words just before the declaration (a noun or two between them)
+    before = frag.prose_before.text.lower().strip()
+    for w in words:
+        at = before.rfind(w)
+        if at >= 0 and (at == 0 or not before[at - 1].isalpha()):
+            tail = before[at + len(w):]
+            if len(tail.split()) <= 3 and not re.search(r"[.,;:()]", tail):
+                return True
+    return False
 
 
 def _declaration_list(text: MappedText, parser: object) -> list[ir.Chain]:
@@ -236,11 +273,41 @@ def _declaration_list(text: MappedText, parser: object) -> list[ir.Chain]:
         if ch == ",":
             piece = text.slice(start, k)
             start = k + 1
+            if piece.text.strip() in ("\\dots", "\\ldots", "\\cdots", "..."):
+                continue  # x_1, \dots, x_N ∈ R^d
             sym = parser.parse_expr(piece)  # type: ignore[attr-defined]
             if not isinstance(sym, ir.Symbol):
                 return []
             out.append(ir.Chain((sym, rhs), ("in",), piece.span().union(rhs.span)))
     return out
+
+
+def _value_list(text: MappedText, parser: object) -> ir.Chain | None:
+    """``y_i = 2, 4, 7``: the values of an indexed name, listed in order of its free index
+    (read as one relation whose right side is the column of values, env ``values``)."""
+    s = text.text
+    eq = s.find("=")
+    if eq < 0 or "," not in s[eq:]:
+        return None
+    lhs = parser.parse_expr(text.slice(0, eq))  # type: ignore[attr-defined]
+    if not (isinstance(lhs, ir.Symbol) and lhs.sub and lhs.label is None
+            and sum(1 for it in lhs.sub if isinstance(it, ir.Symbol) and len(it.base) == 1
+                    and it.base.islower() and not it.sub) == 1):
+        return None
+    cells: list[tuple[object, ...]] = []
+    start = eq + 1
+    for k in range(eq + 1, len(s) + 1):
+        if k == len(s) or s[k] == ",":
+            item = parser.parse_expr(text.slice(start, k))  # type: ignore[attr-defined]
+            start = k + 1
+            num = item.arg if isinstance(item, ir.Neg) else item
+            if not isinstance(num, ir.Number):
+                return None
+            cells.append((item,))
+    if len(cells) < 2:
+        return None
+    rhs = ir.Matrix(tuple(cells), "values", cells[0][0].span.union(cells[-1][0].span))  # type: ignore[attr-defined]
+    return ir.Chain((lhs, rhs), ("=",), lhs.span.union(rhs.span))
 
 
 def hint_text(f: ir.ParseFailure) -> str:
@@ -434,6 +501,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                                               "correct step (the step before it was refuted)")
             if out.code == "SC100":
                 out = lost_prime(decider, st, out)
+            out = examples.review(st, out)  # a number the worked example computes is not refuted for all values
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
             anchor[st.group] = rel.lhs
         elif st.role == "claim" and out.code in ("SC001", "SC002"):

@@ -45,12 +45,20 @@ def document_cost(chains: list[ir.Chain]) -> str | None:
 def single_capitals(chains: list[ir.Chain]) -> tuple[frozenset[str], frozenset[str]]:
     """Capital letters written on their own, and names defined by a relation."""
     singles, defined = set(), set()
+    words: dict[str, set[str]] = {}  # capital words by their sorted letters: ABC, CAB, ACB
     for ch in chains:
         if ch.ops and isinstance(ch.items[0], ir.Symbol):
             defined.add(ch.items[0].base)
         for s in irutil.symbols(ch):
             if len(s.base) == 1 and s.base.isupper():
                 singles.add(s.base)
+            elif 2 <= len(s.base) <= 4 and s.base.isalpha() and s.base.isupper() and len(set(s.base)) == len(s.base):
+                words.setdefault("".join(sorted(s.base)), set()).add(s.base)
+    for letters, spelled in sorted(words.items()):
+        # tr(ABC) = tr(CAB): the same letters in several orders are products of matrices,
+        # even when one of them (C) is never written on its own
+        if len(spelled) >= 2 and any(c in singles for c in letters):
+            singles.update(letters)
     return frozenset(singles), frozenset(defined)
 
 

@@ -68,6 +68,19 @@ _SCALAR_GREEK = frozenset({"lambda", "eta", "alpha", "gamma", "epsilon", "vareps
 _VECTOR_GREEK = frozenset({"beta", "theta", "mu", "xi", "delta"})
 
 
+def _number_list(node: object) -> int | None:
+    """The length of ``(0.3, 0, -0.2)``: a parenthesised list of two or more plain numbers."""
+    if not (isinstance(node, ir.Paren) and node.delim in ("(", "[") and len(node.items) > 1):
+        return None
+    for it in node.items:
+        while isinstance(it, ir.Neg):
+            it = it.arg
+        if not isinstance(it, (ir.Number, ir.Frac)) or (isinstance(it, ir.Frac) and not (
+                isinstance(it.num, ir.Number) and isinstance(it.den, ir.Number))):
+            return None
+    return len(node.items)
+
+
 def dim_of(node: object) -> Dim | None:
     node = unwrap(node)
     if isinstance(node, int):
@@ -114,6 +127,10 @@ class ShapeInference:
                 r, k = (dim_of(d) for d in q.declared)
                 self._set(q.key, (r if r is not None else f"rows({q.key})",
                                   k if k is not None else f"cols({q.key})"))
+        for fk, d in sorted(c.family_dims.items()):
+            n = dim_of(d)
+            if n is not None and n != 1 and fk not in self.shape:
+                self.family_vec[fk] = n
         for _ in range(3):
             for q in c.quantities.values():
                 if q.grid is not None and q.key not in self.shape:
@@ -173,6 +190,7 @@ class ShapeInference:
         self.uf.parent = saved
         for k, shp in fresh.items():
             self.shape[k] = shp
+        self.ctx.claim_shaped.update(fresh)
         self._constants_per_statement()
 
     def _constants_per_statement(self) -> None:
@@ -367,6 +385,8 @@ class ShapeInference:
                 self.shape[k] = s
                 return s
             return None
+        if isinstance(node, ir.Transpose) and _number_list(node.arg) is not None:
+            return (_number_list(node.arg), 1)
         if isinstance(node, ir.Transpose):
             s = self.of(node.arg)
             return s if s is None or s is PENDING else (s[1], s[0])  # type: ignore[index]
@@ -376,6 +396,9 @@ class ShapeInference:
             return None  # a norm, an absolute value or a determinant is a scalar
         if isinstance(node, ir.Paren) and len(node.items) == 1:
             return self.of(node.items[0])
+        column = _number_list(node)
+        if column is not None:
+            return (column, 1)  # (1, 2, 3) and (1, 2, 3)^T: a column of numbers, as lowering reads them
         if isinstance(node, (ir.Neg,)):
             return self.of(node.arg)
         if isinstance(node, ir.Add):

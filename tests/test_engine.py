@@ -150,6 +150,164 @@ CASES = [
      "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
      "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n$$\\nabla^2 f(x) = A$$\n$$\\nabla^2 f(x) = 2A$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted")]),
+    ("a worked example's values hold in its subsections, not in the next section",
+     "# Example\n\nThe loss is $f(w) = (a w - y)^2$ with\n\n$$a = 2$$\n$$y = 1$$\n$$w = 1$$\n\n## Value\n\n"
+     "$$a w - y = 1$$\n$$a w - y = 3$$\n\n# Next\n\n$$a = 1$$\n$$a w - y = 1$$\n",
+     [(3, "definition"), (5, "definition"), (6, "definition"), (7, "definition"), (11, "proved"), (12, "refuted"),
+      (16, "definition"), (17, "undecided")]),
+    ("a single-sample example gives x a vector where the model has rows x_i: no general verdict on x",
+     "Inputs $X \\in \\mathbb{R}^{n \\times d}$ with rows $x_i^T$, labels $y \\in \\mathbb{R}^n$, "
+     "$w \\in \\mathbb{R}^d$.\n\n$$p_i = \\sigma(x_i^T w)$$\n\n$$L = \\sum_{i=1}^{n} (p_i - y_i)^2$$\n\n"
+     "For a single sample with $x = (1, 2)^T$, $w = (2, -1)^T$ and $y = 1$ we get $x^T w = 0$, $x^T w = 1$ and "
+     "$(p - y)\\, x = (-0.5, -1)^T$.\n",
+     [(1, "definition")] * 3 + [(3, "definition"), (5, "definition")] + [(7, "definition")] * 3
+     + [(7, "proved"), (7, "refuted"), (7, "undecided")]),
+    ("samples x_1, ..., x_N declared in R^d are vectors",
+     "Samples $x_1, \\dots, x_N \\in \\mathbb{R}^{d}$ and $\\mu \\in \\mathbb{R}^{d}$.\n\n"
+     "$$S = \\sum_{i=1}^{N} (x_i - \\mu)(x_i - \\mu)^T$$\n\n$$S^T = S$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "proved")]),
+    ("an adjective just before a declaration assumes it for the whole document",
+     "A symmetric matrix $A \\in \\mathbb{R}^{n \\times n}$ and $x \\in \\mathbb{R}^{n}$.\n\n$$f = x^T A x$$\n\n"
+     "## Gradient\n\nSome words here.\n\nMore words.\n\nAnd more.\n\n$$\\frac{\\partial f}{\\partial x} = 2 A x$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (13, "proved")]),
+    ("sizes a definition sums to, and a bound written as an expression, get test values",
+     "$$\\hat{y}_i = \\sum_{j=1}^{d} w_j x_{ij} + b$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "$$\\frac{\\partial^2 L}{\\partial b^2} = 2n$$\n\n"
+     "$$\\frac{\\partial L}{\\partial b} = 2\\sum_{i=1}^{n-1} (\\hat{y}_i - y_i)$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("values listed in prose for an indexed name (x_i = 1, 2) are the example's data",
+     "$$\\hat{y}_i = w x_i$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "Take $n = 2$ and $w = 1$ with the data $x_i = 1, 2$ and $y_i = 1, 3$. "
+     "Then $\\frac{\\partial L}{\\partial w} = -4$, not $\\frac{\\partial L}{\\partial w} = -2$.\n",
+     [(1, "definition"), (3, "definition")] + [(5, "definition")] * 4 + [(5, "proved"), (5, "refuted")]),
+    ("a number for what an example computes, without the data to compute it, is not refuted for all values",
+     "$$\\hat{y}_i = w x_i$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "Take $n = 2$ and $w = 1$ with the data in the table. Then $\\frac{\\partial L}{\\partial w} = -4$.\n",
+     [(1, "definition"), (3, "definition"), (5, "definition"), (5, "definition"), (5, "undecided")]),
+    ("an example starting from a computed quantity differentiates with respect to it",
+     "Logits $z \\in \\mathbb{R}^{K}$, target $y \\in \\mathbb{R}^{K}$.\n\n$$L = \\frac{1}{2} (z - y)^T (z - y)$$\n\n"
+     "## Layer\n\nLet $z = W h$ with $W \\in \\mathbb{R}^{K \\times m}$.\n\n## Example\n\n"
+     "With $K = 2$, $z = (1, 0)^T$ and $y = (0, 1)^T$ we get $\\nabla_z L = (1, -1)^T$ and $\\nabla_z L = (1, 1)^T$.\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (7, "definition"), (7, "definition")]
+     + [(11, "definition")] * 3 + [(11, "proved"), (11, "refuted")]),
+    ("a function with a subscripted name stands for its value at the document's variable",
+     "For a target $y$ and prediction $\\hat{y}$ the residual is $r = y - \\hat{y}$.\n\n"
+     "$$\\ell_2(r) = \\frac{1}{2} r^2$$\n\n$$\\frac{\\partial \\ell_2}{\\partial \\hat{y}} = -r$$\n\n"
+     "$$\\frac{\\partial \\ell_2}{\\partial \\hat{y}} = r$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("a number claimed in a section without values of its own is about the last example given",
+     "# Net\n\n$$L = \\frac{1}{2}(w x - y)^2$$\n\n## Forward\n\n$$x = 2, \\quad w = 1, \\quad y = 1$$\n\n"
+     "## Backward\n\n$$\\frac{\\partial L}{\\partial w} = (w x - y) x = 2$$\n\n$$\\frac{\\partial L}{\\partial w} = 1$$\n\n"
+     "## Again\n\nFrom $x = 3$: $w x - y = 2$.\n",
+     [(3, "definition"), (7, "definition"), (7, "definition"), (7, "definition"), (11, "proved"), (11, "proved"),
+      (13, "refuted"), (17, "definition"), (17, "undecided")]),
+    ("capital words spelled in several orders are products, even with a letter never written alone",
+     "All matrices are $n \\times n$.\n\n$$\\mathrm{tr}(AB) = \\mathrm{tr}(BA)$$\n\n"
+     "$$\\mathrm{tr}(ABC) = \\mathrm{tr}(CAB)$$\n\n$$\\mathrm{tr}(ABC) = \\mathrm{tr}(ACB)$$\n",
+     [(3, "proved"), (5, "proved"), (7, "refuted")]),
+    ("diag of a vector is the diagonal matrix",
+     "Logits $z \\in \\mathbb{R}^{K}$, target $y \\in \\mathbb{R}^{K}$.\n\n"
+     "$$p_k = \\frac{e^{z_k}}{\\sum_{j=1}^{K} e^{z_j}}$$\n\n$$r = p - y$$\n\n"
+     "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) - p p^T$$\n\n"
+     "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) + p p^T$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (7, "proved"), (9, "refuted")]),
+    ("a defined entry (ŷ_i = w x_i + b) is a variable of its own when differentiated by; "
+     "through an equal expression only, undecided",
+     "$$\\hat{y}_i = w x_i + b$$\n\n$$L = \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\hat{y}_i} = 2(\\hat{y}_i - y_i)$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\hat{y}_i} = \\hat{y}_i - y_i$$\n\n"
+     "$$p_i = \\sigma(w x_i)$$\n\n$$z_i = w x_i$$\n\n$$\\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i)$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "definition"), (11, "definition"),
+      (13, "undecided")]),
+    ("a function's subscript that its body uses is a parameter: S_1(3) is S_τ at τ = 1",
+     "$S_\\tau(v) = \\mathrm{sign}(v)\\max(|v| - \\tau, 0)$, so $S_1(3) = 2$, $S_1(-0.5) = 0$ and $S_1(-4) = 3$.\n",
+     [(1, "definition"), (1, "proved"), (1, "proved"), (1, "refuted")]),
+    ("a function named with a subscript (R_{en}) has no index letters",
+     "Weights $w \\in \\mathbb{R}^{d}$.\n\n$$R_{en}(w) = \\lambda_1 \\|w\\|_1 + \\frac{\\lambda_2}{2}\\|w\\|^2$$\n\n"
+     "$$\\nabla R_{en}(w) = \\lambda_2 w$$\n",
+     [(1, "definition"), (3, "definition"), (5, "refuted")]),
+    ("the mask 𝟙[z > 0] is 1 where the condition holds, entry by entry",
+     "A layer computes $z = W x + b$ and then $a = \\mathrm{ReLU}(z)$ elementwise, with "
+     "$W \\in \\mathbb{R}^{m \\times n}$.\n\n"
+     "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot \\mathbb{1}[z > 0]$$\n\n"
+     "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot \\mathbb{1}[z < 0]$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (5, "refuted")]),
+    ("a function's variable written before the document defines a quantity of that name is a plain variable",
+     "$$\\mathrm{ReLU}(z) = \\max(0, z)$$\n\n"
+     "$$\\mathrm{ReLU}'(z) = \\begin{cases} 1 & z > 0 \\\\ 0 & z < 0 \\end{cases}$$\n\n"
+     "$$\\mathrm{ReLU}'(z) = \\begin{cases} 0 & z > 0 \\\\ 1 & z < 0 \\end{cases}$$\n\n"
+     "A layer computes $z = W x + b$ with $W \\in \\mathbb{R}^{m \\times n}$.\n",
+     [(1, "definition"), (3, "verified"), (5, "refuted"), (7, "definition"), (7, "definition")]),
+    ("a derivative of a name given only as a value is no verdict; of a constant it is zero",
+     "Logits $z = (1, 2, 3)^T$, values $p_1 = 0.0900$ and $p_3 = 0.6652$.\n\n$$L = -\\ln p_3$$\n\n"
+     "$$\\frac{\\partial p_3}{\\partial z_3} = p_3(1 - p_3)$$\n\n$$\\frac{\\partial p_1}{\\partial z_3} = -p_1 p_3$$\n\n"
+     "$$c = 2$$\n\n$$f = c x^2$$\n\n$$\\frac{\\partial c}{\\partial x} = 0$$\n\n$$\\frac{\\partial f}{\\partial x} = 2 c x$$\n",
+     [(1, "definition")] * 3 + [(3, "definition"), (5, "undecided"), (7, "undecided"), (9, "definition"),
+                                (11, "definition"), (13, "proved"), (15, "proved")]),
+    ("∇f(0) and ∇²f: with respect to the function's own variable, at the point written",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric and $b \\in \\mathbb{R}^{n}$.\n\n"
+     "$$f(x) = \\frac{1}{2} x^T A x - b^T x$$\n\n$$\\nabla f(0) = -b$$\n\n$$\\nabla f(0) = b$$\n\n$$\\nabla^2 f = A$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "proved")]),
+    ("an entry that exists only at equal sizes (X_{ji} with X n×d) is judged there",
+     "$X \\in \\mathbb{R}^{n \\times d}$, $w \\in \\mathbb{R}^{d}$, $y \\in \\mathbb{R}^{n}$.\n\n$$r = X w - y$$\n\n"
+     "$$L = \\frac{1}{2} r^T r$$\n\n$$\\frac{\\partial L}{\\partial w_j} = \\sum_{i=1}^{n} X_{ij} r_i$$\n\n"
+     "$$\\frac{\\partial L}{\\partial w_j} = \\sum_{i=1}^{n} X_{ji} r_i$$\n",
+     [(1, "definition")] * 3 + [(3, "definition"), (5, "definition"), (7, "proved"), (9, "refuted")]),
+    ("an entry of a defined family given a value (x̂_2 = 3 - 2) is a claim, not a definition",
+     "$$\\mu = \\frac{1}{m}\\sum_{i=1}^{m} x_i$$\n\n$$\\hat{x}_i = x_i - \\mu$$\n\n## Example\n\n"
+     "Take $m = 2$ and $x = (1, 3)$. Then $\\hat{x}_2 = 3 - 2$ and $\\hat{x}_2 = 3 - 1$.\n",
+     [(1, "definition"), (3, "definition"), (7, "definition"), (7, "definition"), (7, "proved"), (7, "refuted")]),
+    ("values an example posits (With λ = 0.1) are exact, not rounded",
+     "$$f = \\frac{\\lambda}{2} w^2$$\n\nWith $\\lambda = 0.1$ and $w = 5$: $f = 1.25$ and not $f = 1.5$.\n",
+     [(1, "definition"), (3, "definition"), (3, "definition"), (3, "proved"), (3, "refuted")]),
+    ("diag(a_i^2) has one entry per value of i, over the range the document's sums give i",
+     "Let $a \\in \\mathbb{R}^{n}$ and $s = \\sum_{i=1}^{n} a_i$.\n\n$$S = \\mathrm{diag}(a_i^2)$$\n\n"
+     "$$\\mathrm{tr}(S) = \\sum_{i=1}^{n} a_i^2$$\n\n$$\\mathrm{tr}(S) = \\sum_{i=1}^{n} a_i$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("a list of numbers is a column whose length sizes the ones vector beside it",
+     "Logits $z = (1, 2, 3)^T$.\n\n$$z - 3\\mathbf{1} = (-2, -1, 0)^T$$\n\n$$z - 3\\mathbf{1} = (-2, -1, 1)^T$$\n",
+     [(1, "definition"), (3, "proved"), (5, "refuted")]),
+    ("a name only claims give a shape is no model: its zero derivative is no verdict",
+     "Logits $z \\in \\mathbb{R}^{3}$ and target $y \\in \\mathbb{R}^{3}$.\n\n$$L = -\\ln p_3$$\n\n"
+     "$$\\nabla_z L = p - y$$\n\n$$\\frac{\\partial p_3}{\\partial z_3} = p_3(1 - p_3)$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "undecided"), (7, "undecided")]),
+    ("∇L(w) of a loss the document never defines: any differentiable L, exactly through the rules",
+     "Let $L(w)$ be a differentiable loss in $w \\in \\mathbb{R}^{d}$.\n\n"
+     "$$J(w) = L(w) + \\frac{\\lambda}{2}\\|w\\|^2$$\n\n$$\\nabla J(w) = \\nabla L(w) + \\lambda w$$\n\n"
+     "$$\\nabla J(w) = \\nabla L(w) + 2 \\lambda w$$\n\n$$\\nabla J(w) = \\lambda w$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "refuted")]),
+    ("an undefined loss of a family of outputs y_i: gradients through the y_i by the chain rule",
+     "$$y_i = \\gamma x_i + \\beta$$\n\nWith the upstream gradients $g_i = \\frac{\\partial L}{\\partial y_i}$:\n\n"
+     "$$\\frac{\\partial L}{\\partial \\gamma} = \\sum_{i=1}^{m} g_i x_i$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} g_i x_i$$\n\n"
+     "$$\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} g_i$$\n",
+     [(1, "definition"), (3, "definition"), (5, "proved"), (7, "refuted"), (9, "proved")]),
+    ("a heading naming the normal equations does not make the next equation a condition",
+     "# Least squares\n\n$$f(w) = (a w - y)^2$$ with $a = 2$ and $y = 1$.\n\n## Normal equations\n\n"
+     "$$a^2 = 4$$\n\n$$a^2 = 5$$\n\nwhich gives the normal equations $$a^2 w = a y$$\n",
+     [(3, "definition"), (3, "definition"), (3, "definition"), (7, "proved"), (9, "refuted"), (11, "definition")]),
+    ("an example may give the upstream gradient of an undefined loss",
+     "A layer computes $z = W x + b$ and then $a = \\mathrm{ReLU}(z)$ elementwise, with "
+     "$W \\in \\mathbb{R}^{m \\times n}$. Given $\\frac{\\partial L}{\\partial a}$:\n\n"
+     "$$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot \\mathbb{1}[z > 0]$$\n\n"
+     "## Example\n\nLet $z = (2, -1, 0.5)^T$ and $\\frac{\\partial L}{\\partial a} = (0.3, 0.7, -0.2)^T$.\n"
+     "Then $\\frac{\\partial L}{\\partial z} = (0.3, 0, -0.2)^T$, not $\\frac{\\partial L}{\\partial z} = (0.3, 0.7, -0.2)^T$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (7, "definition"), (7, "definition"),
+      (8, "proved"), (8, "refuted")]),
+    ("λ_max and λ_min are the extreme eigenvalues of the one matrix an example gives",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$ be symmetric.\n\n$$f(x) = \\frac{1}{2} x^T A x$$\n\n## Example\n\n"
+     "$$A = \\begin{bmatrix} 2 & 0 \\\\ 0 & 4 \\end{bmatrix}$$\n\n"
+     "so $\\lambda_{\\max}/\\lambda_{\\min} = 2$, $\\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}} = \\frac{1}{3}$ and not "
+     "$\\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}} = \\frac{1}{2}$.\n",
+     [(1, "definition"), (3, "definition"), (7, "definition"), (9, "proved"), (9, "proved"), (9, "refuted")]),
+    ("If …, $X^T X = I$, then …: a condition the next relation is decided under",
+     "$X \\in \\mathbb{R}^{n \\times d}$, $y \\in \\mathbb{R}^{n}$.\n\n"
+     "$$\\hat{w} = (X^T X + \\lambda I)^{-1} X^T y$$\n\n"
+     "If the design is orthonormal, $X^T X = I$, then $\\hat{w} = \\frac{1}{1 + \\lambda} X^T y$.\n\n"
+     "If the design is orthonormal, $X^T X = I$, then $\\hat{w} = \\frac{1}{\\lambda} X^T y$.\n\n"
+     "$$\\hat{w} = \\frac{1}{1 + \\lambda} X^T y$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (5, "proved"),
+      (7, "definition"), (7, "refuted"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
