@@ -485,6 +485,10 @@ class Builder:
         return key, ir.Matrix(tuple(rows), "layout", rhs.span)
 
     def _function_lhs(self, lhs: object) -> tuple[str, tuple[str, ...]] | None:
+        if isinstance(lhs, (ir.Apply, ir.Mul)):
+            head = lhs.func if isinstance(lhs, ir.Apply) else lhs.factors[0]
+            if isinstance(head, ir.Symbol) and head.prime:
+                return None  # f'(x) = … states the derivative of f; it does not define a function
         if isinstance(lhs, ir.Mul) and len(lhs.factors) == 2 and lhs.ops == ("juxt",):
             f, arg = lhs.factors
             if isinstance(f, ir.Symbol) and (not f.sub or f.sub_text) and isinstance(arg, ir.Paren) \
