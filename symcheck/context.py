@@ -9,6 +9,7 @@ are still shape-checked and reported, so no relation passes silently.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -130,6 +131,16 @@ def _named_after(after: str) -> bool:
     return head.startswith(("these are", "these three", "these two", "this is", "which are", "they are",
                             "those are", "these equations are", "these conditions")) \
         and any(cue in head for cue in _NAMED_CONDITIONS + ("condition",))
+
+
+def _shared_value(chain: ir.Chain, rels: list[ir.Relation]) -> ir.Node | None:
+    """The number at the end of a chain of plain symbols (``a = b = 1``), else None."""
+    items = chain.items
+    if len(items) < 3 or len(rels) != len(items) - 1 or any(r.op != "=" for r in rels):
+        return None
+    if not all(isinstance(unwrap(it), ir.Symbol) for it in items[:-1]) or not _numeric(items[-1]):
+        return None
+    return items[-1]
 
 
 def _numeric(node: object) -> bool:
@@ -256,8 +267,15 @@ class Builder:
                            else ir.Relation(ir.Text("", chain.span), "", ir.Text("", chain.span), chain.span),
                            "mention", self.count, tag, row_span=chain.span, fragment=fragment)
             return [st]
+        shared = _shared_value(chain, rels)
         for pos, rel in enumerate(rels):
-            st = self.classify(rel, pos)
+            if shared is not None:
+                # "m = p = 1", "π_1 = π_2 = 0.5": every symbol of the chain is given the value
+                # (the value carries the span of what is written, so the row reads as written)
+                valued = ir.Relation(rel.lhs, rel.op, dataclasses.replace(shared, span=rel.rhs.span), rel.span)
+                st = self.classify(valued, 0)
+            else:
+                st = self.classify(rel, pos)
             st.index = self.count
             st.tag = tag if pos == len(rels) - 1 else None
             st.row_span = chain.span
@@ -292,6 +310,9 @@ class Builder:
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
         sym0, _ = _lhs_symbol(lhs)
+        if pos == 0 and isinstance(sym0, ir.Symbol) and sym0.prime and unwrap(lhs) is sym0:
+            # w' = w - η g: the value after a step is a new quantity; w keeps its meaning
+            return Statement(rel, "definition", 0, defines=names.key(sym0) + "'" * sym0.prime)
         if isinstance(rhs, ir.Matrix) and rhs.env == "values" and sym0 is not None:
             # "y_i = 2, 4, 7": data of a worked example, one value per index
             return Statement(rel, "example", 0, defines=names.key_with_sub(sym0) or names.key(sym0))

@@ -360,13 +360,13 @@ class Decider:
             low.stmt_position = st.relation.span.start
             low.deadline = deadline
             low.symmetric = frozenset(getattr(st, "symmetric", ()))
-            low.scalars = frozenset(st.scalars)
+            low.scalars = frozenset(st.scalars) | _own_parameters(self.ctx, st.relation.lhs)
             if st.rewrites:
                 low.rewrites = tuple((irutil.strip_spans(a), b) for a, b in st.rewrites)
                 notes.add("under the condition the text states just before it (read as holding here)")
-            if low.scalars:
+            if st.scalars:
                 notes.add("read as a scalar here, as the text says: " + ", ".join(
-                    names.display(k) for k in sorted(low.scalars)))
+                    names.display(k) for k in sorted(st.scalars)))
             if low.symmetric:
                 notes.add("assumed symmetric, as the text says: " + ", ".join(
                     names.display(k) for k in sorted(low.symmetric)))
@@ -668,6 +668,20 @@ class Decider:
             return sp.expand(d) == 0
         from symcheck import limits
         return bool(limits.call(_proves_zero, (d,), min(deadline - time.monotonic(), 2.0), False))
+
+
+def _own_parameters(ctx: Context, lhs: object) -> frozenset[str]:
+    """``ℓ'(m) = …`` after ``ℓ(m) = max(0, 1 - m)^2``: the m is ℓ's own parameter, a scalar
+    whatever a family m_i of the document collects into a vector (a parameter the document
+    declares, like the w of F(w) with w ∈ R^d, keeps its shape)."""
+    if not isinstance(lhs, ir.Apply) or not isinstance(lhs.func, ir.Symbol):
+        return frozenset()
+    fd = ctx.functions.get(names.key(dataclasses.replace(lhs.func, prime=0)))
+    args = [a.items[0] if isinstance(a, ir.Paren) and len(a.items) == 1 else a for a in lhs.args]
+    if fd is None or len(args) != len(fd.params) or not all(
+            isinstance(a, ir.Symbol) and not a.sub and names.key(a) == p for a, p in zip(args, fd.params)):
+        return frozenset()
+    return frozenset(p for p in fd.params if p not in ctx.shapes and p not in ctx.quantities)
 
 
 def _stated_decimal(node: object) -> str | None:

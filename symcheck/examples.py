@@ -271,7 +271,7 @@ class WorkedExamples:
                            f"both sides are {shown}", (how,))
         if a.shape != b.shape:
             return Outcome("SC101", f"refuted at the worked example's values ({where}): {why}", ("shape check",))
-        if self.within_rounding(used, [x.approx for x in a.entries()], [y.approx for y in b.entries()]):
+        if self.within_rounding(used, [x.approx for x in a.entries()], [y.approx for y in b.entries()], st):
             return self.rounding_outcome(where)
         return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
                        self.pairs(point))
@@ -332,14 +332,20 @@ class WorkedExamples:
                                 f"but the example's values ({self.where(given)}) do not determine it here",
                        ("worked example",))
 
-    def within_rounding(self, used: list[Statement], xs: list[object], ys: list[object]) -> bool:
+    def within_rounding(self, used: list[Statement], xs: list[object], ys: list[object],
+                        claim: Statement | None = None) -> bool:
         """The example's values are themselves rounded ("p_1 = 0.0900"): a result computed
-        from them may miss by about that rounding, which says nothing about the claim."""
+        from them may miss by about that rounding, which says nothing about the claim.  So
+        may a claim that carries reported values forward ("a_2 = 0.5 · 0.7616 + 0.5")."""
         # a short value the example posits ("With λ = 0.1") is exact; values it reports, and
         # long ones it posits ("Take a = 0.3333", a third), are rounded
         places = [n for e in used
                   for t in re.findall(r"\d+\.\d+", self.text[e.relation.span.start:e.relation.span.end])
                   for n in [len(t.split(".", 1)[1])] if n >= 3 or not self.given(e)]
+        if claim is not None:
+            places += [n for t in re.findall(r"\d+\.\d+", self.text[claim.relation.span.start:
+                                                                     claim.relation.span.end])
+                       for n in [len(t.split(".", 1)[1])] if n >= 3]
         if not places:
             return False
         tol = 10.0 ** (-min(places)) * max(1, len(used))

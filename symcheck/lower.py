@@ -399,7 +399,7 @@ class Lowerer:
             return self.constant(s, kind)
         if s.sub is None and s.label is None and not s.accent and s.base in self.indices:
             return sp.Integer(self.indices[s.base])
-        if k in self.scalars and not s.sub:
+        if k in self.scalars and not s.sub and k not in self.frozen:  # a bound parameter is its argument
             return leaf(names.display(k))
         if k in self.generic and not s.sub:
             return self.generic[k]
@@ -991,22 +991,44 @@ class Lowerer:
         return self.add_values(vals, n.span)
 
     def _Cases(self, n: ir.Cases) -> Value:
-        pieces = []
+        pieces: list[tuple[object, object]] = []
+        shapes = []  # of every case that is a matrix, taken or not: a 0 case is the zero matrix
         for value, cond in n.rows:
             if cond is None or isinstance(cond, ir.Text):
                 pieces.append((self.lower(value), True))
-                continue
+                break
             if not isinstance(cond, ir.Relation):
                 raise LowerError("unsupported", "a case condition that is not a relation", n.span)
             truth = self.condition(cond)
-            if truth is True:
-                return self.lower(value)
             if truth is False:
+                try:
+                    skipped = self.lower(value)
+                except LowerError:
+                    continue
+                if is_matrix(skipped):
+                    shapes.append(skipped.shape)  # type: ignore[union-attr]
                 continue
-            pieces.append((self.lower(value), truth))
+            pieces.append((self.lower(value), True if truth is True else truth))
+            if truth is True:
+                break
         if not pieces:
             raise LowerError("unsupported", "no case applies", n.span)
-        return sp.Piecewise(*pieces)
+        shapes += [v.shape for v, _ in pieces if is_matrix(v)]  # type: ignore[union-attr]
+        if not shapes:
+            return pieces[0][0] if pieces[0][1] is True else sp.Piecewise(*pieces)  # type: ignore[return-value]
+        if len(set(shapes)) != 1:
+            raise LowerError("shape", "cases of different shapes", n.span)
+        r, c = shapes[0]
+        cells = []
+        for v, cond in pieces:
+            if not is_matrix(v):
+                if v != 0:
+                    raise LowerError("shape", "a case that is a number where another is a matrix", n.span)
+                v = sp.zeros(r, c)  # "0 otherwise": the zero vector
+            cells.append((v, cond))
+        if cells[0][1] is True:
+            return cells[0][0]  # type: ignore[return-value]
+        return sp.Matrix(r, c, lambda i, j: sp.Piecewise(*[(v[i, j], cond) for v, cond in cells]))  # type: ignore[index]
 
     def _over_free_index(self, node: object) -> sp.Matrix | None:
         """The column of ``node``'s values over its one free index, when the document's sums

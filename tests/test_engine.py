@@ -308,6 +308,35 @@ CASES = [
      "$$\\hat{w} = \\frac{1}{1 + \\lambda} X^T y$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (5, "proved"),
       (7, "definition"), (7, "refuted"), (9, "refuted")]),
+    ("f'(x) = … states a derivative; it defines no function (tanh' used to recurse forever)",
+     "$$\\tanh'(a) = 1 - \\tanh^2(a)$$\n\n$$\\tanh'(a) = 1 + \\tanh^2(a)$$\n",
+     [(1, "proved"), (3, "refuted")]),
+    ("a = b = 1 gives both names the value: m = p = 1 fixes the sizes of the example",
+     "Hidden $h \\in \\mathbb{R}^{m}$, $W \\in \\mathbb{R}^{m \\times m}$, and $g = \\tanh(W h)$.\n\n"
+     "With $m = 1$ and $W = w = 0.5$, $h = 2$:\n\n$$g = \\tanh(1)$$\n\n$$g = \\tanh(2)$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (3, "definition"),
+      (3, "definition"), (3, "definition"), (5, "verified"), (7, "refuted")]),
+    ("w' after a step is a new name: w keeps its value",
+     "Take $w = 2$, $g = 3$ and $\\eta = 0.5$.\n\n$$w' = w - \\eta g = 0.5$$\n\n$$w^2 = 4$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (3, "proved"),
+      (5, "proved")]),
+    ("a case that is 0 beside a vector case is the zero vector",
+     "Data $x_i \\in \\mathbb{R}^{d}$, weights $w \\in \\mathbb{R}^{d}$.\n\n"
+     "$$g_i = \\begin{cases} -y_i x_i & y_i w^T x_i < 1 \\\\ 0 & \\text{otherwise} \\end{cases}$$\n\n"
+     "$$G = \\sum_{i=1}^{n} g_i$$\n\n$$\\lambda w + \\sum_{i=1}^{n} g_i = \\lambda w + G$$\n\n"
+     "$$\\lambda w + \\sum_{i=1}^{n} g_i = \\lambda w - G$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (7, "proved"),
+      (9, "refuted")]),
+    ("ℓ'(m) after ℓ(m) = …: m is ℓ's own scalar parameter, not the vector of a family m_i",
+     "Margins $m_i = y_i w^T x_i$ with $w \\in \\mathbb{R}^{2}$.\n\n$$\\ell(m) = \\max(0, 1 - m)^2$$\n\n"
+     "$$\\ell'(m) = -2 \\max(0, 1 - m)$$\n\n$$\\ell'(m) = 2 \\max(0, 1 - m)$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "verified"), (7, "refuted")]),
+    ("a claim that carries reported rounded values forward is not refuted by their rounding",
+     "A unit computes $h = \\tanh(u x)$ and $a = w h + 0.5$.\n\n"
+     "Take $w = 0.5$, $u = 1$ and $x = 1$. Then $h = 0.7616$ and\n\n"
+     "$$a = 0.5 \\cdot 0.7616 + 0.5$$\n\n$$a = 0.5 \\cdot 0.7616 + 0.6$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "definition"), (3, "definition"),
+      (3, "proved"), (5, "undecided"), (7, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),

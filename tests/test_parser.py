@@ -233,6 +233,14 @@ MISC = [
     (r"\left. x \right.", "(sym x)"),
     (r"x \label{eq:1}", "(sym x)"),
     (r"\textstyle \sum\nolimits_i x_i", "(sum (sym i) (sym x sub=i))"),
+    # a power after a function's parenthesised argument is of the value: \exp(z)^2 = (e^z)^2
+    (r"\exp(z)^2", "(pow (apply (sym exp) (sym z)) (num 2))"),
+    (r"\max(0, 1 - m)^2", "(pow (apply (sym max) (num 0) (add + (num 1) - (sym m))) (num 2))"),
+    (r"\sin x^2", "(apply (sym sin) (pow (sym x) (num 2)))"),
+    # the bar of a condition separates arguments; it opens no absolute value
+    (r"\mathcal{N}(x \mid \mu, \sigma^2)",
+     "(mul juxt (sym N cal) (paren ( (sym x) (sym mu) (pow (sym sigma) (num 2))))"),
+    (r"p(x \mid \theta)", "(mul juxt (sym p) (paren ( (sym x) (sym theta)))"),
 ]
 TABLE = SYM + SUP + WORDS + PRODUCTS + GROUPS + MATRICES + SUMS + DERIVS + CASES + RELATIONS + MISC
 

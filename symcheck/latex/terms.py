@@ -99,8 +99,13 @@ def _bind(items: list[Item]) -> object:
         if isinstance(node, FuncHead):
             if juxt_next:
                 arg = nxt[1]
+                outer = None  # \exp(z)^2, \max(0, z)^2: the power is of the value, (e^z)^2
+                if isinstance(arg, ir.Pow) and isinstance(arg.base, ir.Paren) and arg.base.delim == "(":
+                    outer, arg = arg, arg.base
                 args = arg.items if isinstance(arg, ir.Paren) and arg.delim == "(" else (arg,)
                 app: object = ir.Apply(node.func, tuple(args), union(node.span, arg.span))
+                if outer is not None:
+                    app = ir.Pow(app, outer.exp, union(node.span, outer.span))
                 del items[k + 1]
             else:
                 app = node.func
