@@ -326,6 +326,9 @@ class WorkedExamples:
         if _constant(rel.lhs) == _constant(rel.rhs):
             return out  # symbols on both sides (a general claim), or plain arithmetic
         keys = {e.defines for e in given if e.defines}
+        # μ_1 = 2 given: a claim about J = Σ_k … μ_k … reaches it through the family μ
+        keys |= {names.key(s) for e in given for s in [unwrap(e.relation.lhs)]
+                 if isinstance(s, ir.Symbol) and s.sub and e.defines}
         if not _reaches(self.ctx, rel.rhs if _constant(rel.lhs) else rel.lhs, keys):
             return out
         return Outcome("SC202", "undecided: the claim gives a number for what the worked example computes, "

@@ -171,6 +171,9 @@ class ShapeInference:
             for d in (r, cc):
                 if isinstance(d, str):
                     c.size_symbols.add(d)
+        for n, _ in c.family_vectors.values():
+            if isinstance(n, str):  # "x_1, …, x_n ∈ R^d" and no matrix of size d: d is still a size
+                c.size_symbols.add(n)
 
     def _leaves_from_claims(self) -> None:
         """Matrices that appear only in claims (``(AB)^{-1} = B^{-1}A^{-1}``) still are

@@ -337,6 +337,18 @@ CASES = [
      "$$a = 0.5 \\cdot 0.7616 + 0.5$$\n\n$$a = 0.5 \\cdot 0.7616 + 0.6$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (3, "definition"), (3, "definition"),
       (3, "proved"), (5, "undecided"), (7, "refuted")]),
+    ("x_1, …, x_n ∈ R^d with no matrix of size d: d is still a size to test at",
+     "Points $x_1, \\dots, x_n \\in \\mathbb{R}^{d}$ and centroids $\\mu_1, \\dots, \\mu_K \\in \\mathbb{R}^{d}$.\n\n"
+     "$$J = \\sum_{i=1}^{n} \\sum_{k=1}^{K} \\|x_i - \\mu_k\\|^2$$\n\n"
+     "$$\\|x_i - \\mu_k\\|^2 = x_i^T x_i - 2 x_i^T \\mu_k + \\mu_k^T \\mu_k$$\n\n"
+     "$$\\|x_i - \\mu_k\\|^2 = x_i^T x_i - x_i^T \\mu_k + \\mu_k^T \\mu_k$$\n",
+     [(1, "definition")] * 4 + [(3, "definition"), (5, "proved"), (7, "refuted")]),
+    ("a number for what the example computes reaches μ_1 = 2 through the family μ_k: not refuted",
+     "Points $x_i$, centroids $\\mu_k$ and assignments $r_{ik}$ give\n\n"
+     "$$J = \\sum_{i=1}^{n} \\sum_{k=1}^{K} r_{ik} (x_i - \\mu_k)^2$$\n\n"
+     "Start from $\\mu_1 = 2$ and $\\mu_2 = 7$; the points $1, 2, 4$ go to the first cluster and $7, 8$ "
+     "to the second, so\n\n$$J = (1 - 2)^2 + (2 - 2)^2 + (4 - 2)^2 + (7 - 7)^2 + (8 - 7)^2$$\n",
+     [(3, "definition"), (5, "definition"), (5, "definition"), (7, "undecided")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
