@@ -340,6 +340,18 @@ class Builder:
                 half = ir.Frac(ir.Number("1", rel.span), ir.Number("2", rel.span), rel.span)
                 q.definition = ir.Pow(ir.Paren((rhs,), "(", rhs.span), half, rhs.span)  # type: ignore[attr-defined]
                 return Statement(rel, "definition", 0, defines=k)
+        if pos == 0 and squared is not None and isinstance(unwrap(rhs), ir.Number) and not squared.sub:
+            k = self.quantity_key(squared)
+            q = c.quantities.get(k)
+            if (q is None or (q.definition is None and q.grid is None)) and k not in c.functions \
+                    and not any(st.defines == k for st in c.statements):  # no value given before
+                # "Take σ^2 = 1": a value the text gives (of σ, whose square it names), not a claim
+                if self._used_before(squared):
+                    return Statement(rel, "example", 0, defines=k)
+                q = c.quantities.setdefault(k, Quantity(k, span=squared.span))
+                half = ir.Frac(ir.Number("1", rel.span), ir.Number("2", rel.span), rel.span)
+                q.definition = ir.Pow(ir.Paren((rhs,), "(", rhs.span), half, rhs.span)  # type: ignore[attr-defined]
+                return Statement(rel, "definition", 0, defines=k)
         fam = _grid_family(rhs, set())
         sym, transposed = _lhs_symbol(lhs)
         # f(x) = … : a function definition

@@ -349,6 +349,10 @@ CASES = [
      "Start from $\\mu_1 = 2$ and $\\mu_2 = 7$; the points $1, 2, 4$ go to the first cluster and $7, 8$ "
      "to the second, so\n\n$$J = (1 - 2)^2 + (2 - 2)^2 + (4 - 2)^2 + (7 - 7)^2 + (8 - 7)^2$$\n",
      [(3, "definition"), (5, "definition"), (5, "definition"), (7, "undecided")]),
+    ("Take σ^2 = 4: a value the text gives for σ, not a claim to refute",
+     "A model $y = \\mu + \\sigma z$ with noise $z$.\n\nTake $\\sigma^2 = 4$ and $\\mu = 1$.\n\n"
+     "$$\\sigma^2 + 1 = 5$$\n",
+     [(1, "definition"), (3, "definition"), (3, "definition"), (5, "undecided")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
