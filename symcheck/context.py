@@ -66,6 +66,8 @@ class Statement:
     scalars: tuple[str, ...] = ()  # names the nearby prose says are scalars here ("for scalar z")
     # "If …, $X^T X = I$, then $\hat w = …$": (left, right) the claim may rewrite, left into right
     rewrites: tuple[tuple[object, object], ...] = ()
+    # "for z > 0": (name, op, bound) the claim is stated under, from the same sentence
+    regions: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass

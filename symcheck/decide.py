@@ -345,6 +345,10 @@ class Decider:
         rel = st.relation
         self.sampled = False
         self.unevaluated = 0
+        self.regions = {k: (op, sp.Rational(b)) for k, op, b in getattr(st, "regions", ())}
+        if self.regions:
+            notes.add("for " + ", ".join(f"{names.display(k)} {_OP_TEXT[op]} {b}" for k, (op, b)
+                                         in sorted(self.regions.items())) + ", as the text says")
         insts, desc = self.instances(st)
         rng = random.Random(_seed(st))
         all_proved = True
@@ -626,6 +630,10 @@ class Decider:
                 else:
                     # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable
                     point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60)) for s in free}
+                for s_, (op, b) in getattr(self, "regions", {}).items():
+                    for x in free:
+                        if x.name == s_:  # "for z > 0": a value in that region
+                            point[x] = _in_region(point[x], op, b)
                 verdicts = [_differs(_flat(lhs)[k], _flat(rhs)[k], d, point) for k, d in enumerate(diffs)]
                 if None not in verdicts or any(verdicts):
                     break
@@ -649,6 +657,17 @@ class Decider:
         anything larger runs in a child process that is killed at the deadline.  Out of
         time means "not proved": the random trials already passed, so the verdict falls
         back to verified rather than to a time-out."""
+        regions = getattr(self, "regions", {})
+        if regions and isinstance(d, sp.Basic):
+            # "for z > 0": z = 0 + p with p > 0, so the test holds on that region only
+            subs = {}
+            for x in d.free_symbols:
+                if x.name in regions:
+                    op, b = regions[x.name]
+                    p = sp.Symbol(f"{x.name}_region", **({"positive": True} if op in (">", "<")
+                                                         else {"nonnegative": True}))
+                    subs[x] = b + p if op in (">", "ge") else b - p
+            d = d.xreplace(subs)
         if time.monotonic() > deadline - 0.05:
             return False
         d = sp.sympify(d) if not isinstance(d, sp.Basic) else d
@@ -682,6 +701,15 @@ def _own_parameters(ctx: Context, lhs: object) -> frozenset[str]:
             isinstance(a, ir.Symbol) and not a.sub and names.key(a) == p for a, p in zip(args, fd.params)):
         return frozenset()
     return frozenset(p for p in fd.params if p not in ctx.shapes and p not in ctx.quantities)
+
+
+_OP_TEXT = {"<": "<", ">": ">", "le": "≤", "ge": "≥"}
+
+
+def _in_region(v: sp.Rational, op: str, b: sp.Rational) -> sp.Rational:
+    """A value on the side of ``b`` that ``op`` asks for, from a random value ``v``."""
+    off = abs(v) + (sp.Rational(1, 7) if op in ("<", ">") else 0)
+    return b + off if op in (">", "ge") else b - off
 
 
 def _stated_decimal(node: object) -> str | None:

@@ -77,6 +77,7 @@ class Diagnostic:
     counterexample: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     fixes: tuple[Fix, ...] = field(default_factory=tuple)
     label: str = ""  # equation tag, when the author gave one
+    op: str = "="  # the relation between lhs and rhs, as LaTeX ("=", ">", "\\le", …)
 
     @property
     def rule(self) -> Rule:

@@ -44,13 +44,20 @@ def check(ctx: Context, st: Statement, text: str = "") -> tuple[Outcome, tuple[F
         if abs(mine - std) > sp.Float(10) ** -20 * (1 + abs(std)):
             fd.contradicts = known.name
             msg = (f"refuted: {names.display(name)} is the {known.name} function "
-                   f"{known.latex.replace('x', names.display(fd.params[0]))}, but this definition differs "
+                   f"{_at(known.latex, names.display(fd.params[0]))}, but this definition differs "
                    f"from it (at {names.display(fd.params[0])} = {p}: {sp.N(mine, 6)} instead of {sp.N(std, 6)}); "
                    f"{names.display(name)} keeps its standard meaning in the rest of the document")
             rhs = st.relation.rhs.span
             lhs_text = " ".join(text[st.relation.lhs.span.start:st.relation.lhs.span.end].split())
-            fix = Fix(f"{lhs_text} = " + known.latex.replace("x", names.display(fd.params[0])),
+            fix = Fix(f"{lhs_text} = " + _at(known.latex, names.display(fd.params[0])),
                       f"the standard definition of the {known.name} function; proved by definition", rhs)
             return Outcome("SC103", msg, ("comparison with the library of known functions",),
                            ((names.display(fd.params[0]), str(p)),)), (fix,)
     return None
+
+
+def _at(latex: str, var: str) -> str:
+    """The library's formula in x, written in the document's variable: only the letter x
+    standing alone is replaced (``\\max(0, x)`` keeps its ``\\max``)."""
+    import re
+    return re.sub(r"(?<![\\A-Za-z])x(?![A-Za-z])", lambda _: var, latex)

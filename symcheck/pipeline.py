@@ -374,6 +374,45 @@ def prose_declarations(doc: Document, builder: context.Builder) -> None:
                 builder.declare(sym, dim, ir.Number("1", sym.span))
 
 
+_SENTENCE_END = re.compile(r"[.;!?]\s|\n\s*\n|[.;!?]$")
+
+
+def regions(doc: Document, ctx: context.Context) -> None:
+    """"For $z > 0$: $\\max(0, z) = z$", "$… = 0$ when $z < 0$": a bound on a plain
+    variable stated in the same sentence as a claim holds for that claim."""
+    bounds: list[tuple[int, tuple[str, str, str]]] = []
+    for st in ctx.statements:
+        rel = st.relation
+        if st.role != "assumption" or rel.op not in ("<", ">", "le", "ge"):
+            continue
+        lhs, rhs, op = rel.lhs, rel.rhs, rel.op
+        if isinstance(rhs, ir.Symbol) and not isinstance(lhs, ir.Symbol):  # 0 < z
+            lhs, rhs, op = rhs, lhs, {"<": ">", ">": "<", "le": "ge", "ge": "le"}[op]
+        num = rhs.arg if isinstance(rhs, ir.Neg) else rhs
+        if isinstance(lhs, ir.Symbol) and not lhs.sub and not lhs.prime and isinstance(num, ir.Number):
+            text = ("-" if isinstance(rhs, ir.Neg) else "") + num.text
+            bounds.append((st.fragment, (names.key(lhs), op, text)))
+    if not bounds:
+        return
+    frags = doc.fragments
+
+    def joined(a: int, b: int) -> bool:  # fragments a < b in one sentence
+        return all(not _SENTENCE_END.search(frags[k].prose_before.text) for k in range(a + 1, b + 1))
+    for st in ctx.statements:
+        if st.role not in ("claim", "function"):
+            continue
+        mine = tuple(dict.fromkeys(b for fi, b in bounds if fi == st.fragment or (
+            abs(fi - st.fragment) == 1 and joined(min(fi, st.fragment), max(fi, st.fragment)))))
+        if mine:
+            st.regions = mine
+            if st.role == "function" and st.defines in ctx.functions:
+                # "for z > 0, ReLU(z) = z": what the function is there, not its definition
+                fd = ctx.functions[st.defines]
+                if fd.span == st.relation.span and set(fd.params) & {k for k, _, _ in mine}:
+                    del ctx.functions[st.defines]
+                    st.role = "claim"
+
+
 def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.Context:
     """The document's model: every row read, prose declarations added, shapes inferred."""
     builder = read_chains(doc, diags, path)
@@ -381,6 +420,7 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
     ctx = builder.finish()
     _late_definitions(ctx, doc)
     simplex_vectors(doc, ctx)
+    regions(doc, ctx)
     shapes.infer(ctx)
     return ctx
 
@@ -439,6 +479,11 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
+def _op_latex(op: str) -> str:
+    from symcheck.latex import printer
+    return "=" if op in ("=", "") else printer.REL_OPS.get(op, op)
+
+
 def _src(text: str, node: object) -> str:
     span = getattr(node, "span", None)
     if span is None:
@@ -477,7 +522,8 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         span = rel.span if st.chain_pos == 0 else rel.rhs.span
         if rel.lhs.span.end <= rel.rhs.span.start and text.count("\n", rel.lhs.span.start, rel.rhs.span.start):
             span = rel.rhs.span  # a continued row: report it at its own line
-        base = dict(path=path, lhs=_src(text, rel.lhs), rhs=_src(text, rel.rhs), label=st.tag or "")
+        base = dict(path=path, lhs=_src(text, rel.lhs), rhs=_src(text, rel.rhs), label=st.tag or "",
+                    op=_op_latex(rel.op))
         named = named_results.get(st.index)
         if named is not None:
             out, named_fixes = named

@@ -496,3 +496,22 @@ def test_equations_the_next_sentence_calls_conditions_are_conditions() -> None:
     assert [d.code for d in named.diagnostics if d.code.startswith("SC")][-1:] == ["SC000"]
     assert any("condition" in d.message for d in named.diagnostics)
     assert not any("condition" in d.message for d in plain.diagnostics)
+
+
+@pytest.mark.parametrize("text, verdicts", [
+    ("For $z > 0$: $\\max(0, z) = z$.\n", ["proved"]),
+    ("For $z > 0$: $\\max(0, z) = 0$.\n", ["refuted"]),
+    ("When $z < 0$, $\\max(0, z) = 0$.\n", ["proved"]),
+    ("When $z \\le 0$, $\\max(0, z) = z$.\n", ["refuted"]),
+    ("For $z > 0$ we have $\\mathrm{ReLU}(z) = z$.\n", ["proved"]),
+    ("$$\\max(0, z) = z \\quad \\text{for } z > 0$$\n", ["proved"]),
+    # a bound holds in its own sentence only
+    ("For $z > 0$ the unit is linear. Here $\\max(0, z) = z$.\n", ["refuted"]),
+])
+def test_a_bound_stated_in_the_sentence_holds_for_its_claims(text: str, verdicts: list[str]) -> None:
+    from symcheck.pipeline import CheckOptions, check_text
+    from symcheck.results import verdict_of
+    res = check_text(text, "doc.md", CheckOptions(5.0))
+    got = [verdict_of(d.code) for d in res.diagnostics if verdict_of(d.code) in ("proved", "verified", "refuted",
+                                                                                 "undecided")]
+    assert got == verdicts

@@ -51,6 +51,7 @@ def diagnostic_dict(index: LineIndex, d: Diagnostic) -> dict[str, Any]:
         "counterexample": {k: v for k, v in d.counterexample},
         "fixes": [_fix(index, f) for f in d.fixes],
         "label": d.label,
+        **({"op": d.op} if d.op != "=" else {}),
     }
 
 

@@ -36,7 +36,7 @@ def diagnostic_lines(d: Diagnostic, index: LineIndex, path: str) -> list[str]:
     reg = region_of(index, d.span)
     out = [f"{path}:{reg.line}:{reg.column}: {d.code} {_one_line(d.message)}"]
     if d.lhs or d.rhs:
-        out.append(f"  stated: {_one_line(d.lhs)} = {_one_line(d.rhs)}")
+        out.append(f"  stated: {_one_line(d.lhs)} {d.op} {_one_line(d.rhs)}")
     for e in d.evidence:
         out.append(f"  evidence: {_one_line(e)}")
     if d.counterexample:

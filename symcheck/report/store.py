@@ -36,6 +36,7 @@ def _diag(d: Diagnostic) -> dict[str, Any]:
         "counterexample": [list(p) for p in d.counterexample],
         "fixes": [{"latex": f.latex, "description": f.description, "span": _span(f.span)} for f in d.fixes],
         "label": d.label,
+        **({"op": d.op} if d.op != "=" else {}),
     }
 
 
@@ -59,7 +60,7 @@ def loads(data: str, text: str) -> FileResult:
             lhs=d["lhs"], rhs=d["rhs"], evidence=tuple(d["evidence"]),
             counterexample=tuple((k, v) for k, v in d["counterexample"]),
             fixes=tuple(Fix(f["latex"], f["description"], Span(*f["span"])) for f in d["fixes"]),
-            label=d["label"],
+            label=d["label"], op=d.get("op", "="),
         )
         for d in obj["diagnostics"]
     )
