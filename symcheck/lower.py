@@ -873,6 +873,17 @@ class Lowerer:
             return sp.Abs(v)
         return v
 
+    def _At(self, n: ir.At) -> Value:
+        """The body with the variable replaced by the point: the variable must lower to a
+        free scalar symbol, else what is replaced would be unclear."""
+        var = self.lower(n.var)
+        if not isinstance(var, sp.Symbol):
+            raise LowerError("unsupported", "an evaluation bar at something other than a free scalar variable",
+                             n.span)
+        body = self.lower(n.body)
+        value = as_scalar(self.lower(n.value))
+        return body.subs(var, value)  # type: ignore[union-attr]
+
     def _Underbrace(self, n: ir.Underbrace) -> Value:
         return self.lower(n.body)
 

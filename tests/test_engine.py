@@ -308,6 +308,10 @@ CASES = [
      "$$\\hat{w} = \\frac{1}{1 + \\lambda} X^T y$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (5, "proved"),
       (7, "definition"), (7, "refuted"), (9, "refuted")]),
+    ("an evaluation bar substitutes the point into the expression before it",
+     "$$f(z) = z^2 + 3z$$\n\n$$\\left.\\frac{d f}{d z}\\right|_{z=1} = 5$$\n\n"
+     "$$\\left.\\frac{d f}{d z}\\right|_{z=0} = 5$$\n",
+     [(1, "definition"), (3, "proved"), (5, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
