@@ -67,6 +67,9 @@ class Statement:
     rewrites: tuple[tuple[object, object], ...] = ()
 
 
+_ITERATE_SUB = re.compile(r"([a-z])(?:[+-]\d)?$")
+
+
 @dataclass
 class Context:
     quantities: dict[str, Quantity] = field(default_factory=dict)
@@ -86,11 +89,22 @@ class Context:
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
+    # x_{k+1} defined again in a later section: (where each definition starts, its right side)
+    iterations: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts
     # x_1, …, x_N ∈ R^d: the members of a family declared as vectors, by family key → length (IR node)
     family_dims: dict[str, object] = field(default_factory=dict)
     claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
     abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
+
+    def is_step_counter(self, letter: str) -> bool:
+        """``k`` in a defined iteration ``x_{k+1} = F(x_k)``."""
+        return any(k.endswith(f"_{letter}+1") and q.definition is not None for k, q in self.quantities.items())
+
+    def is_iterate(self, s: ir.Symbol) -> bool:
+        """``x_k`` or ``x_{k+1}`` of a defined iteration ``x_{k+1} = F(x_k)``."""
+        m = _ITERATE_SUB.match(s.sub_text or "")
+        return m is not None and s.label is None and self.is_step_counter(m.group(1))
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
@@ -225,6 +239,24 @@ class Builder:
     def __init__(self) -> None:
         self.ctx = Context()
         self.count = 0
+        self.section_starts: list[int] = []  # offsets where sections begin (set by the pipeline)
+
+    def _section(self, offset: int) -> int:
+        return sum(1 for s in self.section_starts if s <= offset)
+
+    def _new_iteration(self, sym: ir.Symbol, rhs: object, k: str) -> bool:
+        """``x_{k+1} = ½(x_k + 2/x_k)`` in a later section than the ``x_{k+1} = …`` defined
+        before: the document has moved on to another iteration, which this defines (from
+        here on; the earlier one still holds before it)."""
+        q = self.ctx.quantities.get(k)
+        m = _ITERATE_SUB.match(sym.sub_text or "")
+        if q is None or q.definition is None or q.span is None or m is None or not (sym.sub_text or "").endswith("+1"):
+            return False
+        base = names.key(sym)
+        letter = m.group(1)
+        mentions_iterate = any(isinstance(n, ir.Symbol) and names.key(n) == base and n.sub_text == letter
+                               for n in irutil.walk(rhs))
+        return mentions_iterate and self._section(q.span.start) < self._section(sym.span.start)
 
     # -- names -------------------------------------------------------------
     def known(self, s: ir.Symbol) -> bool:
@@ -370,6 +402,9 @@ class Builder:
                         for _, t in unwrap(rhs).terms):
                     # W = W - γ ∂C/∂W: a step of an algorithm, even when W is already defined
                     return Statement(rel, "update", 0, defines=k)
+                if not transposed and self._new_iteration(sym, rhs, k):
+                    c.iterations.setdefault(k, [(0, c.quantities[k].definition)]).append((sym.span.start, rhs))
+                    return Statement(rel, "definition", 0, defines=k)
                 if k not in c.quantities or (c.quantities[k].definition is None
                                              and c.quantities[k].grid is None):
                     if any(isinstance(n, ir.Symbol) and n.sub is None and self.quantity_key(n) == k

@@ -229,6 +229,9 @@ class Decider:
                     if other.role == "definition" and other is not st:
                         self._sum_bounds(other.relation, sizes, rf)
             letters = free_letters(rel, sizes=set(sizes), labels=labels)
+            # x_{k+1} - x^* = M (x_k - x^*) with x_{k+1} = F(x_k) defined: k is the step
+            # counter of that iteration, and x_k stands for any iterate; no range is needed
+            letters = [L for L in letters if not self.ctx.is_step_counter(L)]
             ranges = []
             for L in letters:
                 r = rf.range_of(L, rel)

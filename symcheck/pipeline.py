@@ -36,9 +36,10 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     """Parse every row; a row that cannot be read is reported and skipped."""
     from symcheck.latex import parser
 
-    from symcheck import binding, readings
+    from symcheck import binding, examples, readings
 
     builder = context.Builder()
+    builder.section_starts = examples.section_starts(doc)
     prev_last: object | None = None
     parsed: list[tuple[int, object, object, int]] = []
     group = 0

@@ -119,6 +119,7 @@ class ShapeInference:
         self.constants: dict[int, tuple[Dim, Dim]] = {}  # each I, 1, 0 by source offset
         self.family_vec: dict[str, Dim] = {}  # x_i that are vectors: their length
         self.collected: dict[str, Dim] = {}  # p used bare beside vectors, where p_i = … is defined
+        self._visiting: set[str] = set()  # definitions being sized, against a cycle
 
     def run(self) -> None:
         c = self.ctx
@@ -364,6 +365,8 @@ class ShapeInference:
             return got if isinstance(got, tuple) else (got, 1)  # type: ignore[return-value]
         if isinstance(node, ir.Symbol) and node.sub and len(node.sub) == 1 and names.key(node) in self.family_vec:
             return (self.family_vec[names.key(node)], 1)
+        if isinstance(node, ir.Symbol) and names.key(node) in self.shape and c.is_iterate(node):
+            return self.shape[names.key(node)]  # x_k, x_{k+1} of an iteration x_{k+1} = F(x_k): an x
         if isinstance(node, ir.Symbol):
             if node.sub and names.key(node) in self.shape and \
                     (names.key_with_sub(node) not in self.shape):
@@ -377,6 +380,14 @@ class ShapeInference:
                 return None
             if k in c.quantities and (c.quantities[k].definition is not None
                                       or c.quantities[k].grid is not None):
+                if c.quantities[k].grid is None and k not in self._visiting:
+                    # α = 2/(λ_min + λ_max): a quantity defined by a scalar is a scalar
+                    self._visiting.add(k)
+                    try:
+                        if self.of(c.quantities[k].definition) is None:
+                            return None
+                    finally:
+                        self._visiting.discard(k)
                 return PENDING  # resolved on a later pass
             if node.style == "bold" or node.accent == "vec" or (len(node.base) == 1 and node.base.isupper()):
                 # a bold or arrowed lower-case letter is a column vector; a capital, a matrix

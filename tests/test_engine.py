@@ -312,6 +312,18 @@ CASES = [
      "$$f(z) = z^2 + 3z$$\n\n$$\\left.\\frac{d f}{d z}\\right|_{z=1} = 5$$\n\n"
      "$$\\left.\\frac{d f}{d z}\\right|_{z=0} = 5$$\n",
      [(1, "definition"), (3, "proved"), (5, "refuted")]),
+    ("x_{k+1} - x^* is decided with the iteration substituted and x_k any vector of x's shape",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$ and $x^* = A^{-1} b$.\n\n"
+     "$$x_{k+1} = x_k - \\alpha (A x_k - b)$$\n\n"
+     "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "verified"),
+      (5, "refuted")]),
+    ("an iteration stated in a later section is a new one, from there on",
+     "# Iterations\n\n$$x_{k+1} = x_k - \\frac{x_k^2 - 3}{2 x_k}$$\n\n"
+     "so $x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{3}{x_k}\\right)$.\n\n## Another\n\n"
+     "$$x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{2}{x_k}\\right)$$\n\n"
+     "and $x_{k+1} - x_k = \\frac{1}{x_k} - \\frac{x_k}{2}$, not $x_{k+1} - x_k = \\frac{1}{x_k} + \\frac{x_k}{2}$.\n",
+     [(3, "definition"), (5, "proved"), (9, "definition"), (11, "proved"), (11, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
