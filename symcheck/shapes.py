@@ -194,6 +194,20 @@ class ShapeInference:
         self.ctx.claim_shaped.update(fresh)
         self._constants_per_statement()
 
+    def _plain_arithmetic(self, node: object) -> bool:
+        """Numbers and names joined by + - × / and powers, no function, family or constant:
+        what such a definition gives is a scalar when every name in it is one."""
+        c = self.ctx
+        for n in irutil.walk(node):
+            if isinstance(n, ir.Symbol):
+                k = names.key(n)
+                if k in c.functions or k in c.families or c.constant(n) is not None:
+                    return False
+            elif not isinstance(n, (ir.Number, ir.Add, ir.Neg, ir.Mul, ir.Frac, ir.Pow)) and \
+                    not (isinstance(n, ir.Paren) and n.delim == "(" and len(n.items) == 1):
+                return False
+        return True
+
     def _constants_per_statement(self) -> None:
         """An I or a 1 outside a definition takes its size from its own relation alone,
         each on a fresh copy of the unification (another claim, right or wrong, has
@@ -380,7 +394,8 @@ class ShapeInference:
                 return None
             if k in c.quantities and (c.quantities[k].definition is not None
                                       or c.quantities[k].grid is not None):
-                if c.quantities[k].grid is None and k not in self._visiting:
+                if c.quantities[k].grid is None and k not in self._visiting \
+                        and self._plain_arithmetic(c.quantities[k].definition):
                     # α = 2/(λ_min + λ_max): a quantity defined by a scalar is a scalar
                     self._visiting.add(k)
                     try:

@@ -318,6 +318,13 @@ CASES = [
      "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "verified"),
       (5, "refuted")]),
+    ("a step defined by a scalar formula is a scalar beside a matrix (the I takes the matrix's size)",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$, $x^* = A^{-1} b$ and "
+     "$\\alpha = \\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}}$.\n\n"
+     "$$x_{k+1} = x_k - \\alpha (A x_k - b)$$\n\n"
+     "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"),
+      (5, "verified"), (5, "refuted")]),
     ("an iteration stated in a later section is a new one, from there on",
      "# Iterations\n\n$$x_{k+1} = x_k - \\frac{x_k^2 - 3}{2 x_k}$$\n\n"
      "so $x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{3}{x_k}\\right)$.\n\n## Another\n\n"
