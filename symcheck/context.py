@@ -101,6 +101,17 @@ class Context:
         """``k`` in a defined iteration ``x_{k+1} = F(x_k)``."""
         return any(k.endswith(f"_{letter}+1") and q.definition is not None for k, q in self.quantities.items())
 
+    def iteration_of(self, s: ir.Symbol) -> tuple[str, str] | None:
+        """For ``x_3`` of a defined iteration ``x_{k+1} = F(x_k)``: (the key of x_{k+1}, k)."""
+        if s.label is not None or not (s.sub_text or "").isdigit() or s.sub is None or len(s.sub) != 1:
+            return None
+        base = names.key(s)
+        for k, q in sorted(self.quantities.items()):
+            m = re.fullmatch(re.escape(base) + r"_([a-z])\+1", k)
+            if m and q.definition is not None:
+                return k, m.group(1)
+        return None
+
     def is_iterate(self, s: ir.Symbol) -> bool:
         """``x_k`` or ``x_{k+1}`` of a defined iteration ``x_{k+1} = F(x_k)``."""
         m = _ITERATE_SUB.match(s.sub_text or "")
@@ -323,10 +334,14 @@ class Builder:
             return Statement(rel, "assumption", 0)
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
-        sym0, _ = _lhs_symbol(lhs)
+        sym0, transposed0 = _lhs_symbol(lhs)
         if isinstance(rhs, ir.Matrix) and rhs.env == "values" and sym0 is not None:
             # "y_i = 2, 4, 7": data of a worked example, one value per index
             return Statement(rel, "example", 0, defines=names.key_with_sub(sym0) or names.key(sym0))
+        if pos == 0 and sym0 is not None and not transposed0 and c.iteration_of(sym0) is not None \
+                and int(sym0.sub_text or "0") >= 1 and not irutil.symbols(rhs):
+            # "x_3 = 1.4124" with x_{k+1} = F(x_k) defined: an iterate the example computes
+            return Statement(rel, "claim", 0)
         if pos == 0 and sym0 is not None and _numeric(rhs) and self._used_before(sym0):
             # "for example, let x = 1": a worked example's value, not what x means everywhere
             return Statement(rel, "example", 0, defines=self.quantity_key(sym0))

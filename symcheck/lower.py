@@ -239,6 +239,22 @@ class Lowerer:
         s = self.ctx.shapes.get(key)
         return None if s is None else (self.dim(s[0]), self.dim(s[1]))
 
+    def nth_iterate(self, s: ir.Symbol, key: str, letter: str) -> Value:
+        """x_3 of an iteration x_{k+1} = F(x_k): F applied to x_2 (and so on down to the
+        first iterate the document gives a value of), exactly, never to a rounded x_2."""
+        c = self.ctx
+        steps = c.iterations.get(key) or [(0, c.quantities[key].definition)]
+        rhs = [r for at, r in steps if at <= self.stmt_position][-1]
+        j = int(s.sub_text or "0") - 1
+        base = names.key(s)
+
+        def earlier(n: object) -> object | None:
+            if isinstance(n, ir.Symbol) and names.key(n) == base and n.sub_text == letter and n.label is None:
+                return dataclasses.replace(n, sub=(ir.Number(str(j), n.span),), sub_text=str(j))
+            return None
+        low = self.child(position=None, indices={**self.indices, letter: j})
+        return low.lower(irutil.rebuild(rhs, earlier))
+
     def iterate(self, key: str, base: str) -> Value:
         """x_k of an iteration x_{k+1} = F(x_k): any value of x's shape."""
         shp = self.ctx.shapes.get(key) or self.ctx.shapes.get(key + "+1") or self.ctx.shapes.get(base)
@@ -423,6 +439,10 @@ class Lowerer:
             return self.generic[k]
         if not s.sub and k in self.locals and k not in self.frozen and self._defined_later(k):
             return leaf(names.display(k))  # ReLU'(z) = … before the document's own z = W x + b
+        if ks is not None and ks not in self.frozen and ks not in c.quantities:
+            it = c.iteration_of(s)
+            if it is not None and int(s.sub_text or "0") >= 1:
+                return self.nth_iterate(s, *it)
         if ks is not None and ks in c.iterations and ks not in self.frozen:
             # the iteration x_{k+1} = … that holds where the statement stands
             rhs = [r for at, r in c.iterations[ks] if at <= self.stmt_position][-1]

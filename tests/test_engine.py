@@ -331,6 +331,11 @@ CASES = [
      "$$x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{2}{x_k}\\right)$$\n\n"
      "and $x_{k+1} - x_k = \\frac{1}{x_k} - \\frac{x_k}{2}$, not $x_{k+1} - x_k = \\frac{1}{x_k} + \\frac{x_k}{2}$.\n",
      [(3, "definition"), (5, "proved"), (9, "definition"), (11, "proved"), (11, "refuted")]),
+    ("the iterates a worked example lists are computed from its start by the iteration, exactly",
+     "The iteration is\n\n$$x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{3}{x_k}\\right)$$\n\n"
+     "From $x_0 = 1$: $x_1 = 2$, $x_2 = \\frac{7}{4}$ and $x_3 = 1.7321$, not $x_3 = 1.7312$ and not $x_2 = 1.6$.\n",
+     [(3, "definition"), (5, "definition"), (5, "proved"), (5, "proved"), (5, "proved"), (5, "refuted"),
+      (5, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
