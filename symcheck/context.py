@@ -251,9 +251,33 @@ class Builder:
         self.ctx = Context()
         self.count = 0
         self.section_starts: list[int] = []  # offsets where sections begin (set by the pipeline)
+        self.softmax_doc = False  # the document speaks of the softmax (set by the pipeline)
 
     def _section(self, offset: int) -> int:
         return sum(1 for s in self.section_starts if s <= offset)
+
+    def _softmax_output(self, sym: ir.Symbol) -> bool:
+        """``p`` or ``p_j`` in a document about the softmax whose logits ``z`` are given
+        (as numbers) and which never says what p is: the softmax of z.  Defines
+        p so (once) and says whether ``sym`` is one of its outputs."""
+        c = self.ctx
+        if names.key(sym) != "p" or sym.label is not None or sym.accent or not self.softmax_doc:
+            return False
+        if sym.sub is not None and not (sym.sub_text or "").isdigit():
+            return False
+        q = c.quantities.get("p")
+        if q is not None:
+            return q.definition is not None and getattr(q, "implicit", False)
+        z = c.quantities.get("z")
+        given = None if z is None else (z.grid if z.grid is not None else z.definition)
+        if "p" in c.families or "p" in c.functions or given is None or irutil.symbols(given):
+            return False
+        at = sym.span
+        logits = ir.Symbol("z", at)
+        q = c.quantities.setdefault("p", Quantity("p", definition=ir.Apply(ir.Symbol("softmax", at), (logits,), at),
+                                                  span=at))
+        q.implicit = True  # type: ignore[attr-defined]
+        return True
 
     def _new_iteration(self, sym: ir.Symbol, rhs: object, k: str) -> bool:
         """``x_{k+1} = ½(x_k + 2/x_k)`` in a later section than the ``x_{k+1} = …`` defined
@@ -338,6 +362,9 @@ class Builder:
         if isinstance(rhs, ir.Matrix) and rhs.env == "values" and sym0 is not None:
             # "y_i = 2, 4, 7": data of a worked example, one value per index
             return Statement(rel, "example", 0, defines=names.key_with_sub(sym0) or names.key(sym0))
+        if pos == 0 and sym0 is not None and not transposed0 and not irutil.symbols(rhs) and self._softmax_output(sym0):
+            # "Softmax: a worked example", logits z given, then p_2 = 0.2474: p is softmax(z)
+            return Statement(rel, "claim", 0)
         if pos == 0 and sym0 is not None and not transposed0 and c.iteration_of(sym0) is not None \
                 and int(sym0.sub_text or "0") >= 1 and not irutil.symbols(rhs):
             # "x_3 = 1.4124" with x_{k+1} = F(x_k) defined: an iterate the example computes

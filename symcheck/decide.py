@@ -400,6 +400,12 @@ class Decider:
                 verdict = _check_number(other, stated)
                 if verdict is not None:
                     return verdict
+            cells = _stated_cells(rel.rhs) or _stated_cells(rel.lhs)
+            if cells is not None and is_matrix(lhs):
+                other = lhs if _stated_cells(rel.rhs) else rhs
+                verdict = _check_numbers(_flat(other), cells)
+                if verdict is not None:
+                    return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
             cx = self.counterexample(diffs, lhs, rhs, rng, deadline)
             if cx is not None:
@@ -681,6 +687,44 @@ def _stated_decimal(node: object) -> str | None:
     if isinstance(node, ir.Number) and "." in node.text:
         return node.text
     return None
+
+
+def _stated_cells(node: object) -> list[tuple[str, bool]] | None:
+    """A matrix of numbers, some written with decimals: (text, has decimals) per entry;
+    a decimal claims only as many digits as it shows."""
+    if not isinstance(node, ir.Matrix) or not node.rows:
+        return None
+    out: list[tuple[str, bool]] = []
+    for row in node.rows:
+        for cell in row:
+            bare = cell.arg if isinstance(cell, ir.Neg) else cell
+            if not isinstance(bare, ir.Number):
+                return None
+            text = ("-" if isinstance(cell, ir.Neg) else "") + bare.text
+            out.append((text, "." in text))
+    return out if any(d for _, d in out) else None
+
+
+def _check_numbers(values: list[object], stated: list[tuple[str, bool]]) -> Outcome | None:
+    """Each entry against its stated decimal, exact entries exactly: proved when every
+    one holds, refuted at the first that does not, None when an entry has no value."""
+    if len(values) != len(stated):
+        return None
+    for k, (v, (text, decimal)) in enumerate(zip(values, stated), start=1):
+        if getattr(v, "free_symbols", None):
+            return None
+        if decimal:
+            out = _check_number(v, text)
+            if out is None:
+                return None
+            if out.code != "SC001":
+                return Outcome(out.code, f"refuted in entry {k}: {out.message.removeprefix('refuted: ')}",
+                               out.evidence, out.counterexample)
+        elif sp.simplify(v - sp.Rational(text)) != 0:  # type: ignore[operator]
+            return Outcome("SC100", f"refuted in entry {k}: the value is {v}, not {text}", ("exact evaluation",),
+                           (("value", str(v)),))
+    return Outcome("SC001", f"proved: each of the {len(values)} entries is the value stated (to its decimals)",
+                   ("numeric evaluation to 30 digits",))
 
 
 def _check_number(value: object, stated: str) -> Outcome | None:

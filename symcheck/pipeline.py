@@ -40,6 +40,7 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
 
     builder = context.Builder()
     builder.section_starts = examples.section_starts(doc)
+    builder.softmax_doc = "softmax" in doc.text.lower()
     prev_last: object | None = None
     parsed: list[tuple[int, object, object, int]] = []
     group = 0

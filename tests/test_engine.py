@@ -336,6 +336,17 @@ CASES = [
      "From $x_0 = 1$: $x_1 = 2$, $x_2 = \\frac{7}{4}$ and $x_3 = 1.7321$, not $x_3 = 1.7312$ and not $x_2 = 1.6$.\n",
      [(3, "definition"), (5, "definition"), (5, "proved"), (5, "proved"), (5, "proved"), (5, "refuted"),
       (5, "refuted")]),
+    ("in a softmax example that never defines p, p is the softmax of the logits given",
+     "# Softmax example\n\nLogits $z = (1, 2, 3)^T$.\n\n- $p_1 = 0.0900$\n- $p_2 = 0.2474$\n\n"
+     "and $p_1 + p_2 + p_3 = 1$.\n",
+     [(3, "definition"), (5, "proved"), (6, "refuted"), (8, "proved")]),
+    ("a matrix of decimals holds entry by entry to the decimals each shows",
+     "$$z = (1, 2, 3)^T$$\n\n"
+     "$$\\mathrm{softmax}(z) = \\begin{bmatrix} 0.0900 \\\\ 0.2447 \\\\ 0.6652 \\end{bmatrix}$$\n\n"
+     "$$\\mathrm{softmax}(z) = \\begin{bmatrix} 0.0900 \\\\ 0.2474 \\\\ 0.6652 \\end{bmatrix}$$\n\n"
+     "$$z - z = \\begin{bmatrix} 0 \\\\ 0.0000 \\\\ 0 \\end{bmatrix}$$\n\n"
+     "$$z - z = \\begin{bmatrix} 0 \\\\ 0.0000 \\\\ 1 \\end{bmatrix}$$\n",
+     [(1, "definition"), (3, "proved"), (5, "refuted"), (7, "proved"), (9, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
