@@ -89,6 +89,9 @@ class Context:
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
+    # names the conditions determine ("Solving them, b = …"): key → those conditions
+    solved: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
+    solving: set[int] = field(default_factory=set)  # the statements that restate them
     # x_{k+1} defined again in a later section: (where each definition starts, its right side)
     iterations: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts

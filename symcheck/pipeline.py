@@ -5,7 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from symcheck import context, costs, irutil, namecheck, names, shapes
+from symcheck import context, costs, irutil, namecheck, names, shapes, solutions
 from symcheck.decide import Decider, Outcome
 from symcheck.examples import WorkedExamples
 from symcheck.diagnostics import Diagnostic, Fix
@@ -384,6 +384,7 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
     _late_definitions(ctx, doc)
     simplex_vectors(doc, ctx)
     shapes.infer(ctx)
+    solutions.mark_solved(ctx)
     return ctx
 
 
@@ -492,6 +493,11 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             out = worked
         elif st.role != "claim":
             out = describe_definition(ctx, st, decider)
+        elif solutions.restates(ctx, st):
+            # its own definition would make it hold trivially: only the conditions decide it
+            out = solutions.decide(ctx, st) or Outcome(
+                "SC202", "undecided: it restates a value the conditions above determine, and solving them "
+                         "at random data did not settle it")
         else:
             out = decider.decide(st)
             if out.code in ("SC100", "SC101") and held is not None and held is not rel.lhs:

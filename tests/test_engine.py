@@ -347,6 +347,10 @@ CASES = [
      "$$z - z = \\begin{bmatrix} 0 \\\\ 0.0000 \\\\ 0 \\end{bmatrix}$$\n\n"
      "$$z - z = \\begin{bmatrix} 0 \\\\ 0.0000 \\\\ 1 \\end{bmatrix}$$\n",
      [(1, "definition"), (3, "proved"), (5, "refuted"), (7, "proved"), (9, "refuted")]),
+    ("a value restated after the conditions that determine it is decided by solving them",
+     '$$E(a, b) = \\sum_{i=1}^{n} (y_i - a - b x_i)^2$$\n\nAt the minimiser both derivatives vanish, which gives the normal equations\n\n$$n a + b \\sum_{i=1}^{n} x_i = \\sum_{i=1}^{n} y_i$$\n\n$$a \\sum_{i=1}^{n} x_i + b \\sum_{i=1}^{n} x_i^2 = \\sum_{i=1}^{n} x_i y_i$$\n\nWith $\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i$ and $\\bar{y} = \\frac{1}{n}\\sum_{i=1}^{n} y_i$, solving them gives $a = \\bar{y} - b \\bar{x}$.\n\n$$a = \\bar{y} + b \\bar{x}$$\n',
+     [(1, "definition"), (5, "definition"), (7, "definition"), (9, "definition"), (9, "definition"), (9, "verified"),
+      (11, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
