@@ -100,10 +100,6 @@ class Context:
     claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
     abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
 
-    def is_step_counter(self, letter: str) -> bool:
-        """``k`` in a defined iteration ``x_{k+1} = F(x_k)``."""
-        return any(k.endswith(f"_{letter}+1") and q.definition is not None for k, q in self.quantities.items())
-
     def iteration_of(self, s: ir.Symbol) -> tuple[str, str] | None:
         """For ``x_3`` of a defined iteration ``x_{k+1} = F(x_k)``: (the key of x_{k+1}, k)."""
         if s.label is not None or not (s.sub_text or "").isdigit() or s.sub is None or len(s.sub) != 1:
@@ -118,7 +114,10 @@ class Context:
     def is_iterate(self, s: ir.Symbol) -> bool:
         """``x_k`` or ``x_{k+1}`` of a defined iteration ``x_{k+1} = F(x_k)``."""
         m = _ITERATE_SUB.match(s.sub_text or "")
-        return m is not None and s.label is None and self.is_step_counter(m.group(1))
+        if m is None or s.label is not None:
+            return False
+        q = self.quantities.get(f"{names.key(s)}_{m.group(1)}+1")
+        return q is not None and q.definition is not None
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes

@@ -231,7 +231,7 @@ class Decider:
             letters = free_letters(rel, sizes=set(sizes), labels=labels)
             # x_{k+1} - x^* = M (x_k - x^*) with x_{k+1} = F(x_k) defined: k is the step
             # counter of that iteration, and x_k stands for any iterate; no range is needed
-            letters = [L for L in letters if not self.ctx.is_step_counter(L)]
+            letters = [L for L in letters if not _only_iterates(self.ctx, rel, L)]
             ranges = []
             for L in letters:
                 r = rf.range_of(L, rel)
@@ -687,6 +687,13 @@ def _stated_decimal(node: object) -> str | None:
     if isinstance(node, ir.Number) and "." in node.text:
         return node.text
     return None
+
+
+def _only_iterates(ctx: Context, rel: object, letter: str) -> bool:
+    """Every name the letter subscripts is an iterate x_k, x_{k+1} of a defined iteration."""
+    subs = [n for n in irutil.walk(rel) if isinstance(n, ir.Symbol) and n.sub_text is not None
+            and any(isinstance(x, ir.Symbol) and x.base == letter for s in n.sub for x in irutil.walk(s))]
+    return bool(subs) and all(ctx.is_iterate(n) for n in subs)
 
 
 def _stated_cells(node: object) -> list[tuple[str, bool]] | None:
