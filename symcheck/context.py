@@ -70,6 +70,9 @@ class Statement:
     regions: tuple[tuple[str, str, str], ...] = ()
 
 
+_ITERATE_SUB = re.compile(r"([a-z])(?:[+-]\d)?$")
+
+
 @dataclass
 class Context:
     quantities: dict[str, Quantity] = field(default_factory=dict)
@@ -89,11 +92,35 @@ class Context:
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
+    # names the conditions determine ("Solving them, b = …"): key → those conditions
+    solved: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
+    solving: set[int] = field(default_factory=set)  # the statements that restate them
+    # x_{k+1} defined again in a later section: (where each definition starts, its right side)
+    iterations: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     late_definitions: dict[str, int] = field(default_factory=dict)  # input → where its section defining it starts
     # x_1, …, x_N ∈ R^d: the members of a family declared as vectors, by family key → length (IR node)
     family_dims: dict[str, object] = field(default_factory=dict)
     claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
     abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
+
+    def iteration_of(self, s: ir.Symbol) -> tuple[str, str] | None:
+        """For ``x_3`` of a defined iteration ``x_{k+1} = F(x_k)``: (the key of x_{k+1}, k)."""
+        if s.label is not None or not (s.sub_text or "").isdigit() or s.sub is None or len(s.sub) != 1:
+            return None
+        base = names.key(s)
+        for k, q in sorted(self.quantities.items()):
+            m = re.fullmatch(re.escape(base) + r"_([a-z])\+1", k)
+            if m and q.definition is not None:
+                return k, m.group(1)
+        return None
+
+    def is_iterate(self, s: ir.Symbol) -> bool:
+        """``x_k`` or ``x_{k+1}`` of a defined iteration ``x_{k+1} = F(x_k)``."""
+        m = _ITERATE_SUB.match(s.sub_text or "")
+        if m is None or s.label is not None:
+            return False
+        q = self.quantities.get(f"{names.key(s)}_{m.group(1)}+1")
+        return q is not None and q.definition is not None
 
     def is_matrix(self, key: str) -> bool:
         return key in self.shapes
@@ -238,6 +265,48 @@ class Builder:
     def __init__(self) -> None:
         self.ctx = Context()
         self.count = 0
+        self.section_starts: list[int] = []  # offsets where sections begin (set by the pipeline)
+        self.softmax_doc = False  # the document speaks of the softmax (set by the pipeline)
+
+    def _section(self, offset: int) -> int:
+        return sum(1 for s in self.section_starts if s <= offset)
+
+    def _softmax_output(self, sym: ir.Symbol) -> bool:
+        """``p`` or ``p_j`` in a document about the softmax whose logits ``z`` are given
+        (as numbers) and which never says what p is: the softmax of z.  Defines
+        p so (once) and says whether ``sym`` is one of its outputs."""
+        c = self.ctx
+        if names.key(sym) != "p" or sym.label is not None or sym.accent or not self.softmax_doc:
+            return False
+        if sym.sub is not None and not (sym.sub_text or "").isdigit():
+            return False
+        q = c.quantities.get("p")
+        if q is not None:
+            return q.definition is not None and getattr(q, "implicit", False)
+        z = c.quantities.get("z")
+        given = None if z is None else (z.grid if z.grid is not None else z.definition)
+        if "p" in c.families or "p" in c.functions or given is None or irutil.symbols(given):
+            return False
+        at = sym.span
+        logits = ir.Symbol("z", at)
+        q = c.quantities.setdefault("p", Quantity("p", definition=ir.Apply(ir.Symbol("softmax", at), (logits,), at),
+                                                  span=at))
+        q.implicit = True  # type: ignore[attr-defined]
+        return True
+
+    def _new_iteration(self, sym: ir.Symbol, rhs: object, k: str) -> bool:
+        """``x_{k+1} = ½(x_k + 2/x_k)`` in a later section than the ``x_{k+1} = …`` defined
+        before: the document has moved on to another iteration, which this defines (from
+        here on; the earlier one still holds before it)."""
+        q = self.ctx.quantities.get(k)
+        m = _ITERATE_SUB.match(sym.sub_text or "")
+        if q is None or q.definition is None or q.span is None or m is None or not (sym.sub_text or "").endswith("+1"):
+            return False
+        base = names.key(sym)
+        letter = m.group(1)
+        mentions_iterate = any(isinstance(n, ir.Symbol) and names.key(n) == base and n.sub_text == letter
+                               for n in irutil.walk(rhs))
+        return mentions_iterate and self._section(q.span.start) < self._section(sym.span.start)
 
     # -- names -------------------------------------------------------------
     def known(self, s: ir.Symbol) -> bool:
@@ -311,13 +380,20 @@ class Builder:
             return Statement(rel, "assumption", 0)
         if rel.op not in ("=", ":="):
             return Statement(rel, "claim", 0)
-        sym0, _ = _lhs_symbol(lhs)
+        sym0, transposed0 = _lhs_symbol(lhs)
         if pos == 0 and isinstance(sym0, ir.Symbol) and sym0.prime and unwrap(lhs) is sym0:
             # w' = w - η g: the value after a step is a new quantity; w keeps its meaning
             return Statement(rel, "definition", 0, defines=names.key(sym0) + "'" * sym0.prime)
         if isinstance(rhs, ir.Matrix) and rhs.env == "values" and sym0 is not None:
             # "y_i = 2, 4, 7": data of a worked example, one value per index
             return Statement(rel, "example", 0, defines=names.key_with_sub(sym0) or names.key(sym0))
+        if pos == 0 and sym0 is not None and not transposed0 and not irutil.symbols(rhs) and self._softmax_output(sym0):
+            # "Softmax: a worked example", logits z given, then p_2 = 0.2474: p is softmax(z)
+            return Statement(rel, "claim", 0)
+        if pos == 0 and sym0 is not None and not transposed0 and c.iteration_of(sym0) is not None \
+                and int(sym0.sub_text or "0") >= 1 and not irutil.symbols(rhs):
+            # "x_3 = 1.4124" with x_{k+1} = F(x_k) defined: an iterate the example computes
+            return Statement(rel, "claim", 0)
         if pos == 0 and sym0 is not None and _numeric(rhs) and self._used_before(sym0):
             # "for example, let x = 1": a worked example's value, not what x means everywhere
             return Statement(rel, "example", 0, defines=self.quantity_key(sym0))
@@ -405,6 +481,9 @@ class Builder:
                         for _, t in unwrap(rhs).terms):
                     # W = W - γ ∂C/∂W: a step of an algorithm, even when W is already defined
                     return Statement(rel, "update", 0, defines=k)
+                if not transposed and self._new_iteration(sym, rhs, k):
+                    c.iterations.setdefault(k, [(0, c.quantities[k].definition)]).append((sym.span.start, rhs))
+                    return Statement(rel, "definition", 0, defines=k)
                 if k not in c.quantities or (c.quantities[k].definition is None
                                              and c.quantities[k].grid is None):
                     if any(isinstance(n, ir.Symbol) and n.sub is None and self.quantity_key(n) == k

@@ -229,6 +229,9 @@ class Decider:
                     if other.role == "definition" and other is not st:
                         self._sum_bounds(other.relation, sizes, rf)
             letters = free_letters(rel, sizes=set(sizes), labels=labels)
+            # x_{k+1} - x^* = M (x_k - x^*) with x_{k+1} = F(x_k) defined: k is the step
+            # counter of that iteration, and x_k stands for any iterate; no range is needed
+            letters = [L for L in letters if not _only_iterates(self.ctx, rel, L)]
             ranges = []
             for L in letters:
                 r = rf.range_of(L, rel)
@@ -399,6 +402,12 @@ class Decider:
             if stated is not None and not is_matrix(lhs):
                 other = lhs if _stated_decimal(rel.rhs) else rhs
                 verdict = _check_number(other, stated)
+                if verdict is not None:
+                    return verdict
+            cells = _stated_cells(rel.rhs) or _stated_cells(rel.lhs)
+            if cells is not None and is_matrix(lhs):
+                other = lhs if _stated_cells(rel.rhs) else rhs
+                verdict = _check_numbers(_flat(other), cells)
                 if verdict is not None:
                     return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
@@ -720,6 +729,51 @@ def _stated_decimal(node: object) -> str | None:
     if isinstance(node, ir.Number) and "." in node.text:
         return node.text
     return None
+
+
+def _only_iterates(ctx: Context, rel: object, letter: str) -> bool:
+    """Every name the letter subscripts is an iterate x_k, x_{k+1} of a defined iteration."""
+    subs = [n for n in irutil.walk(rel) if isinstance(n, ir.Symbol) and n.sub_text is not None
+            and any(isinstance(x, ir.Symbol) and x.base == letter for s in n.sub for x in irutil.walk(s))]
+    return bool(subs) and all(ctx.is_iterate(n) for n in subs)
+
+
+def _stated_cells(node: object) -> list[tuple[str, bool]] | None:
+    """A matrix of numbers, some written with decimals: (text, has decimals) per entry;
+    a decimal claims only as many digits as it shows."""
+    if not isinstance(node, ir.Matrix) or not node.rows:
+        return None
+    out: list[tuple[str, bool]] = []
+    for row in node.rows:
+        for cell in row:
+            bare = cell.arg if isinstance(cell, ir.Neg) else cell
+            if not isinstance(bare, ir.Number):
+                return None
+            text = ("-" if isinstance(cell, ir.Neg) else "") + bare.text
+            out.append((text, "." in text))
+    return out if any(d for _, d in out) else None
+
+
+def _check_numbers(values: list[object], stated: list[tuple[str, bool]]) -> Outcome | None:
+    """Each entry against its stated decimal, exact entries exactly: proved when every
+    one holds, refuted at the first that does not, None when an entry has no value."""
+    if len(values) != len(stated):
+        return None
+    for k, (v, (text, decimal)) in enumerate(zip(values, stated), start=1):
+        if getattr(v, "free_symbols", None):
+            return None
+        if decimal:
+            out = _check_number(v, text)
+            if out is None:
+                return None
+            if out.code != "SC001":
+                return Outcome(out.code, f"refuted in entry {k}: {out.message.removeprefix('refuted: ')}",
+                               out.evidence, out.counterexample)
+        elif sp.simplify(v - sp.Rational(text)) != 0:  # type: ignore[operator]
+            return Outcome("SC100", f"refuted in entry {k}: the value is {v}, not {text}", ("exact evaluation",),
+                           (("value", str(v)),))
+    return Outcome("SC001", f"proved: each of the {len(values)} entries is the value stated (to its decimals)",
+                   ("numeric evaluation to 30 digits",))
 
 
 def _check_number(value: object, stated: str) -> Outcome | None:

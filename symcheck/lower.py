@@ -239,6 +239,37 @@ class Lowerer:
         s = self.ctx.shapes.get(key)
         return None if s is None else (self.dim(s[0]), self.dim(s[1]))
 
+    def nth_iterate(self, s: ir.Symbol, key: str, letter: str) -> Value:
+        """x_3 of an iteration x_{k+1} = F(x_k): F applied to x_2 (and so on down to the
+        first iterate the document gives a value of), exactly, never to a rounded x_2."""
+        c = self.ctx
+        steps = c.iterations.get(key) or [(0, c.quantities[key].definition)]
+        rhs = [r for at, r in steps if at <= self.stmt_position][-1]
+        j = int(s.sub_text or "0") - 1
+        base = names.key(s)
+
+        def earlier(n: object) -> object | None:
+            if isinstance(n, ir.Symbol) and names.key(n) == base and n.sub_text == letter and n.label is None:
+                return dataclasses.replace(n, sub=(ir.Number(str(j), n.span),), sub_text=str(j))
+            return None
+        low = self.child(position=None, indices={**self.indices, letter: j})
+        return low.lower(irutil.rebuild(rhs, earlier))
+
+    def iterate(self, key: str, base: str) -> Value:
+        """x_k of an iteration x_{k+1} = F(x_k): any value of x's shape."""
+        shp = self.ctx.shapes.get(key) or self.ctx.shapes.get(key + "+1") or self.ctx.shapes.get(base)
+        if shp is None:
+            return leaf(names.display(key))
+        r, cc = self.dim(shp[0]), self.dim(shp[1])
+        if r * cc > MAX_ITEMS:
+            raise LowerError("unsupported", f"{names.display(key)} would have {r * cc} entries")
+        sub = key.split("_", 1)[1]  # x_k → entries x_{k,1}, x_{k,2}, …
+
+        def name(i: int, j: int) -> str:
+            at = f"{i + 1}" if cc == 1 else f"{i + 1},{j + 1}"
+            return f"{names.display(base)}_{{{sub},{at}}}"
+        return sp.Matrix(r, cc, lambda i, j: leaf(name(i, j)))
+
     def qval(self, key: str) -> Value:
         if key in self.frozen:
             return self.frozen[key]
@@ -401,10 +432,21 @@ class Lowerer:
             return sp.Integer(self.indices[s.base])
         if k in self.scalars and not s.sub and k not in self.frozen:  # a bound parameter is its argument
             return leaf(names.display(k))
+        if ks is not None and ks not in c.quantities and isinstance(s.sub[0], ir.Symbol) \
+                and s.sub[0].base not in self.indices and c.is_iterate(s):
+            return self.iterate(ks, k)
         if k in self.generic and not s.sub:
             return self.generic[k]
         if not s.sub and k in self.locals and k not in self.frozen and self._defined_later(k):
             return leaf(names.display(k))  # ReLU'(z) = … before the document's own z = W x + b
+        if ks is not None and ks not in self.frozen and ks not in c.quantities:
+            it = c.iteration_of(s)
+            if it is not None and int(s.sub_text or "0") >= 1:
+                return self.nth_iterate(s, *it)
+        if ks is not None and ks in c.iterations and ks not in self.frozen:
+            # the iteration x_{k+1} = … that holds where the statement stands
+            rhs = [r for at, r in c.iterations[ks] if at <= self.stmt_position][-1]
+            return self.child(position=None).lower(rhs)
         if ks is not None and (ks in c.quantities or ks in self.frozen):
             return self.qval(ks)
         if ks is not None and ks in self.sizes:
@@ -872,6 +914,17 @@ class Lowerer:
                 return sp.sqrt(sum(x ** 2 for x in v))  # type: ignore[union-attr]
             return sp.Abs(v)
         return v
+
+    def _At(self, n: ir.At) -> Value:
+        """The body with the variable replaced by the point: the variable must lower to a
+        free scalar symbol, else what is replaced would be unclear."""
+        var = self.lower(n.var)
+        if not isinstance(var, sp.Symbol):
+            raise LowerError("unsupported", "an evaluation bar at something other than a free scalar variable",
+                             n.span)
+        body = self.lower(n.body)
+        value = as_scalar(self.lower(n.value))
+        return body.subs(var, value)  # type: ignore[union-attr]
 
     def _Underbrace(self, n: ir.Underbrace) -> Value:
         return self.lower(n.body)

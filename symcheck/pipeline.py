@@ -5,7 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from symcheck import context, costs, irutil, namecheck, names, shapes
+from symcheck import context, costs, irutil, namecheck, names, shapes, solutions
 from symcheck.decide import Decider, Outcome
 from symcheck.examples import WorkedExamples
 from symcheck.diagnostics import Diagnostic, Fix
@@ -36,9 +36,11 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     """Parse every row; a row that cannot be read is reported and skipped."""
     from symcheck.latex import parser
 
-    from symcheck import binding, readings
+    from symcheck import binding, examples, readings
 
     builder = context.Builder()
+    builder.section_starts = examples.section_starts(doc)
+    builder.softmax_doc = "softmax" in doc.text.lower()
     prev_last: object | None = None
     parsed: list[tuple[int, object, object, int]] = []
     group = 0
@@ -422,6 +424,7 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
     simplex_vectors(doc, ctx)
     regions(doc, ctx)
     shapes.infer(ctx)
+    solutions.mark_solved(ctx)
     return ctx
 
 
@@ -536,6 +539,11 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             out = worked
         elif st.role != "claim":
             out = describe_definition(ctx, st, decider)
+        elif solutions.restates(ctx, st):
+            # its own definition would make it hold trivially: only the conditions decide it
+            out = solutions.decide(ctx, st) or Outcome(
+                "SC202", "undecided: it restates a value the conditions above determine, and solving them "
+                         "at random data did not settle it")
         else:
             out = decider.decide(st)
             if out.code in ("SC100", "SC101") and held is not None and held is not rel.lhs:

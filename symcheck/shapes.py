@@ -119,6 +119,7 @@ class ShapeInference:
         self.constants: dict[int, tuple[Dim, Dim]] = {}  # each I, 1, 0 by source offset
         self.family_vec: dict[str, Dim] = {}  # x_i that are vectors: their length
         self.collected: dict[str, Dim] = {}  # p used bare beside vectors, where p_i = … is defined
+        self._visiting: set[str] = set()  # definitions being sized, against a cycle
 
     def run(self) -> None:
         c = self.ctx
@@ -195,6 +196,20 @@ class ShapeInference:
             self.shape[k] = shp
         self.ctx.claim_shaped.update(fresh)
         self._constants_per_statement()
+
+    def _plain_arithmetic(self, node: object) -> bool:
+        """Numbers and names joined by + - × / and powers, no function, family or constant:
+        what such a definition gives is a scalar when every name in it is one."""
+        c = self.ctx
+        for n in irutil.walk(node):
+            if isinstance(n, ir.Symbol):
+                k = names.key(n)
+                if k in c.functions or k in c.families or c.constant(n) is not None:
+                    return False
+            elif not isinstance(n, (ir.Number, ir.Add, ir.Neg, ir.Mul, ir.Frac, ir.Pow)) and \
+                    not (isinstance(n, ir.Paren) and n.delim == "(" and len(n.items) == 1):
+                return False
+        return True
 
     def _constants_per_statement(self) -> None:
         """An I or a 1 outside a definition takes its size from its own relation alone,
@@ -367,6 +382,8 @@ class ShapeInference:
             return got if isinstance(got, tuple) else (got, 1)  # type: ignore[return-value]
         if isinstance(node, ir.Symbol) and node.sub and len(node.sub) == 1 and names.key(node) in self.family_vec:
             return (self.family_vec[names.key(node)], 1)
+        if isinstance(node, ir.Symbol) and names.key(node) in self.shape and c.is_iterate(node):
+            return self.shape[names.key(node)]  # x_k, x_{k+1} of an iteration x_{k+1} = F(x_k): an x
         if isinstance(node, ir.Symbol):
             if node.sub and names.key(node) in self.shape and \
                     (names.key_with_sub(node) not in self.shape):
@@ -380,6 +397,15 @@ class ShapeInference:
                 return None
             if k in c.quantities and (c.quantities[k].definition is not None
                                       or c.quantities[k].grid is not None):
+                if c.quantities[k].grid is None and k not in self._visiting \
+                        and self._plain_arithmetic(c.quantities[k].definition):
+                    # α = 2/(λ_min + λ_max): a quantity defined by a scalar is a scalar
+                    self._visiting.add(k)
+                    try:
+                        if self.of(c.quantities[k].definition) is None:
+                            return None
+                    finally:
+                        self._visiting.discard(k)
                 return PENDING  # resolved on a later pass
             if node.style == "bold" or node.accent == "vec" or (len(node.base) == 1 and node.base.isupper()):
                 # a bold or arrowed lower-case letter is a column vector; a capital, a matrix

@@ -353,6 +353,52 @@ CASES = [
      "A model $y = \\mu + \\sigma z$ with noise $z$.\n\nTake $\\sigma^2 = 4$ and $\\mu = 1$.\n\n"
      "$$\\sigma^2 + 1 = 5$$\n",
      [(1, "definition"), (3, "definition"), (3, "definition"), (5, "undecided")]),
+    ("an evaluation bar substitutes the point into the expression before it",
+     "$$f(z) = z^2 + 3z$$\n\n$$\\left.\\frac{d f}{d z}\\right|_{z=1} = 5$$\n\n"
+     "$$\\left.\\frac{d f}{d z}\\right|_{z=0} = 5$$\n",
+     [(1, "definition"), (3, "proved"), (5, "refuted")]),
+    ("x_{k+1} - x^* is decided with the iteration substituted and x_k any vector of x's shape",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$ and $x^* = A^{-1} b$.\n\n"
+     "$$x_{k+1} = x_k - \\alpha (A x_k - b)$$\n\n"
+     "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "verified"),
+      (5, "refuted")]),
+    ("a step defined by a scalar formula is a scalar beside a matrix (the I takes the matrix's size)",
+     "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$, $x^* = A^{-1} b$ and "
+     "$\\alpha = \\frac{2}{\\lambda_{\\min} + \\lambda_{\\max}}$.\n\n"
+     "$$x_{k+1} = x_k - \\alpha (A x_k - b)$$\n\n"
+     "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"),
+      (5, "verified"), (5, "refuted")]),
+    ("an iteration stated in a later section is a new one, from there on",
+     "# Iterations\n\n$$x_{k+1} = x_k - \\frac{x_k^2 - 3}{2 x_k}$$\n\n"
+     "so $x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{3}{x_k}\\right)$.\n\n## Another\n\n"
+     "$$x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{2}{x_k}\\right)$$\n\n"
+     "and $x_{k+1} - x_k = \\frac{1}{x_k} - \\frac{x_k}{2}$, not $x_{k+1} - x_k = \\frac{1}{x_k} + \\frac{x_k}{2}$.\n",
+     [(3, "definition"), (5, "proved"), (9, "definition"), (11, "proved"), (11, "refuted")]),
+    ("the iterates a worked example lists are computed from its start by the iteration, exactly",
+     "The iteration is\n\n$$x_{k+1} = \\frac{1}{2}\\left(x_k + \\frac{3}{x_k}\\right)$$\n\n"
+     "From $x_0 = 1$: $x_1 = 2$, $x_2 = \\frac{7}{4}$ and $x_3 = 1.7321$, not $x_3 = 1.7312$ and not $x_2 = 1.6$.\n",
+     [(3, "definition"), (5, "definition"), (5, "proved"), (5, "proved"), (5, "proved"), (5, "refuted"),
+      (5, "refuted")]),
+    ("in a softmax example that never defines p, p is the softmax of the logits given",
+     "# Softmax example\n\nLogits $z = (1, 2, 3)^T$.\n\n- $p_1 = 0.0900$\n- $p_2 = 0.2474$\n\n"
+     "and $p_1 + p_2 + p_3 = 1$.\n",
+     [(3, "definition"), (5, "proved"), (6, "refuted"), (8, "proved")]),
+    ("a matrix of decimals holds entry by entry to the decimals each shows",
+     "$$z = (1, 2, 3)^T$$\n\n"
+     "$$\\mathrm{softmax}(z) = \\begin{bmatrix} 0.0900 \\\\ 0.2447 \\\\ 0.6652 \\end{bmatrix}$$\n\n"
+     "$$\\mathrm{softmax}(z) = \\begin{bmatrix} 0.0900 \\\\ 0.2474 \\\\ 0.6652 \\end{bmatrix}$$\n\n"
+     "$$z - z = \\begin{bmatrix} 0 \\\\ 0.0000 \\\\ 0 \\end{bmatrix}$$\n\n"
+     "$$z - z = \\begin{bmatrix} 0 \\\\ 0.0000 \\\\ 1 \\end{bmatrix}$$\n",
+     [(1, "definition"), (3, "proved"), (5, "refuted"), (7, "proved"), (9, "refuted")]),
+    ("a value restated after the conditions that determine it is decided by solving them",
+     '$$E(a, b) = \\sum_{i=1}^{n} (y_i - a - b x_i)^2$$\n\nAt the minimiser both derivatives vanish, which gives the normal equations\n\n$$n a + b \\sum_{i=1}^{n} x_i = \\sum_{i=1}^{n} y_i$$\n\n$$a \\sum_{i=1}^{n} x_i + b \\sum_{i=1}^{n} x_i^2 = \\sum_{i=1}^{n} x_i y_i$$\n\nWith $\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i$ and $\\bar{y} = \\frac{1}{n}\\sum_{i=1}^{n} y_i$, solving them gives $a = \\bar{y} - b \\bar{x}$.\n\n$$a = \\bar{y} + b \\bar{x}$$\n',
+     [(1, "definition"), (5, "definition"), (7, "definition"), (9, "definition"), (9, "definition"), (9, "verified"),
+      (11, "refuted")]),
+    ("an iteration a_{i+1} = … leaves the entries x_i of another name entries, indexed as usual",
+     'Let $x \\in \\mathbb{R}^{n}$ and $a \\in \\mathbb{R}$.\n\n$$a_{i+1} = a_i + 1$$\n\n$$s = \\sum_{i=1}^{n} x_i$$\n\n$$\\frac{\\partial s}{\\partial x_i} = 1$$\n',
+     [(1, "definition"), (1, "definition"), (3, "definition"), (5, "definition"), (7, "proved")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),

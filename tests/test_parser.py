@@ -231,6 +231,12 @@ MISC = [
     (r"a \quad b \qquad c", "(mul juxt (sym a) (sym b) (sym c))"),
     (r"\displaystyle \sum\limits_i x_i", "(sum (sym i) (sym x sub=i))"),
     (r"\left. x \right.", "(sym x)"),
+    (r"\left. x^2 \right|_{x=1}", "(at (pow (sym x) (num 2)) (sym x) (num 1))"),
+    (r"\left.\frac{d f}{d z}\right|_{z = 0} = 1",
+     "(chain (at (deriv total (sym f) / (sym z)) (sym z) (num 0)) = (num 1))"),
+    (r"\left. x \right. + \left| y \right|_2", "(add + (sym x) + (entry (paren | (sym y)) (num 2)))"),
+    (r"\left| y \right|_2 + \left. \left(z + 1\right) \right|_{z=1}",
+     "(add + (entry (paren | (sym y)) (num 2)) + (at (paren ( (add + (sym z) + (num 1))) (sym z) (num 1)))"),
     (r"x \label{eq:1}", "(sym x)"),
     (r"\textstyle \sum\nolimits_i x_i", "(sum (sym i) (sym x sub=i))"),
     # a power after a function's parenthesised argument is of the value: \exp(z)^2 = (e^z)^2

@@ -99,6 +99,8 @@ def sexpr(node: object) -> str:  # noqa: C901 -- one branch per node type is the
         return f"(set {n.field} " + " ".join(sexpr(d) for d in n.dims) + ")"
     if isinstance(n, ir.Underbrace):
         return f"(brace {sexpr(n.body)} {sexpr(n.note) if n.note is not None else '_'})"
+    if isinstance(n, ir.At):
+        return f"(at {sexpr(n.body)} {sexpr(n.var)} {sexpr(n.value)})"
     if isinstance(n, ir.Relation):
         return f"(rel {n.op} {sexpr(n.lhs)} {sexpr(n.rhs)})"
     if isinstance(n, ir.Chain):

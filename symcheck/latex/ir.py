@@ -205,6 +205,16 @@ class SetExpr:
 
 
 @dataclass(frozen=True)
+class At:
+    """\\left. body \\right|_{var = value}: body evaluated at var = value."""
+
+    body: "Node"
+    var: "Node"
+    value: "Node"
+    span: Span
+
+
+@dataclass(frozen=True)
 class Underbrace:
     """\\underbrace{body}_{note}: the note is often a shape, (s_out × 1)."""
 
@@ -242,7 +252,7 @@ class Chain:
 
 
 Node = Union[Number, Symbol, Add, Neg, Mul, Frac, Pow, Transpose, Paren, Entry, Apply,
-             Ellipsis, Matrix, Sum, Deriv, Cases, Text, SetExpr, Underbrace, Relation]
+             Ellipsis, Matrix, Sum, Deriv, Cases, Text, SetExpr, Underbrace, At, Relation]
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,30 @@ def _split(tok: Token, n: int) -> tuple[Token, Token]:
 class PostLexer:
     """Token-stream fixes that need a little left context (see module docstring)."""
 
-    always_accept = ("BAR", "DBAR", "LEFT", "RIGHT")
+    always_accept = ("BAR", "DBAR", "LEFT", "RIGHT", "EVALOPEN", "EVALCLOSE")
+
+    def __init__(self) -> None:
+        self.evaluation_opens: frozenset[int] = frozenset()  # set per row by _run
+        self.evaluation_closes: frozenset[int] = frozenset()
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        return self._process(self._evaluation_bars(stream))
+
+    def _evaluation_bars(self, stream: Iterator[Token]) -> Iterator[Token]:
+        """Keep EVALOPEN / EVALCLOSE only where they pair up as an evaluation bar: a stray
+        \\left. is a null delimiter (dropped), a stray \\right|_ a \\right and a bar."""
+        for tok in stream:
+            if tok.type == "EVALOPEN" and tok.start_pos not in self.evaluation_opens:
+                continue
+            if tok.type == "EVALCLOSE" and tok.start_pos not in self.evaluation_closes:
+                bar = tok.value.index("|")
+                right, rest = _split(tok, bar)
+                yield Token.new_borrow_pos("RIGHT", right.value.rstrip(), right)
+                yield Token.new_borrow_pos("BAR", rest.value, rest)
+                continue
+            yield tok
+
+    def _process(self, stream: Iterator[Token]) -> Iterator[Token]:
         stack: list[str] = []  # open group kinds
         need: list[list[int]] = []  # [remaining args, depth] for pending commands
         prev: str | None = None
@@ -111,6 +132,27 @@ class PostLexer:
                 yield t
 
 
+_DELIMS = re.compile(r"\\left\s*\.|\\right\s*\|(?=\s*_)|\\(left|right)(?![A-Za-z])")
+
+
+def _evaluation_bars(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Offsets of each ``\\left.`` and of the ``\\right|_`` that closes it (\\left and
+    \\right nest), the only pairs read as evaluation bars."""
+    stack: list[tuple[int, bool]] = []
+    found: set[int] = set()
+    closes: set[int] = set()
+    for m in _DELIMS.finditer(text):
+        word = m.group()
+        if word.startswith("\\left"):
+            stack.append((m.start(), word.rstrip().endswith(".")))
+        elif stack:
+            at, dot = stack.pop()
+            if dot and "|" in word:
+                found.add(at)
+                closes.add(m.start())
+    return frozenset(found), frozenset(closes)
+
+
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
 # The transformer runs inline (at each LALR reduction), so no parse tree is built:
 # 3-4x faster than tree + Transformer, and no recursion at all.  Positions are
@@ -118,7 +160,8 @@ _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8"
 # would only apply to Tree results, of which there are none.  The single Reader is
 # bound to one row at a time, hence the lock.
 _READER = Reader()
-_LARK = Lark(_GRAMMAR, parser="lalr", lexer="contextual", postlex=PostLexer(),
+_POSTLEX = PostLexer()
+_LARK = Lark(_GRAMMAR, parser="lalr", lexer="contextual", postlex=_POSTLEX,
              transformer=_READER, propagate_positions=False, maybe_placeholders=False,
              cache=True)
 _LOCK = threading.Lock()
@@ -170,6 +213,7 @@ def _run(row: MappedText) -> object:
     try:
         with _LOCK:
             _READER.reset(row)
+            _POSTLEX.evaluation_opens, _POSTLEX.evaluation_closes = _evaluation_bars(src)
             try:
                 result = _LARK.parse(src)
             finally:

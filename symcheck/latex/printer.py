@@ -34,7 +34,7 @@ CLOSE = {"(": ")", "[": "]", "{": "\\}", "|": "\\right|", "||": "\\right\\|"}
 
 # Nodes that print as one indivisible unit (safe as a factor, base or argument).
 _ATOMIC = (ir.Number, ir.Symbol, ir.Paren, ir.Apply, ir.Ellipsis, ir.Matrix, ir.Frac, ir.Cases,
-           ir.Text, ir.SetExpr, ir.Underbrace)
+           ir.Text, ir.SetExpr, ir.Underbrace, ir.At)
 
 
 def _name(base: str) -> str:
@@ -229,6 +229,8 @@ def to_latex(node: object) -> str:  # noqa: C901 -- one branch per node type
     if isinstance(n, ir.Underbrace):
         out = f"\\underbrace{{{to_latex(n.body)}}}"
         return out + (f"_{{{to_latex(n.note)}}}" if n.note is not None else "")
+    if isinstance(n, ir.At):
+        return f"\\left. {to_latex(n.body)} \\right|_{{{to_latex(n.var)} = {to_latex(n.value)}}}"
     if isinstance(n, ir.Relation):
         return f"{to_latex(n.lhs)} {REL_OPS.get(n.op, n.op)} {to_latex(n.rhs)}"
     if isinstance(n, ir.Chain):

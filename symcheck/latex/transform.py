@@ -198,6 +198,13 @@ class Reader(metaclass=_Auto):
     def underbrace(self, p, ch):
         return ir.Underbrace(self._arg(ch[1]), None, self.pspan(p))
 
+    def evalat(self, p, ch):
+        body, at = [c for c in ch if not isinstance(c, Token)]
+        at = self._arg(at)
+        if not isinstance(at, ir.Relation) or at.op != "=":
+            raise ReadError("an evaluation bar needs a point such as |_{z=0}", self.pspan(p))
+        return ir.At(_fin(body), at.lhs, at.rhs, self.pspan(p))
+
     def _arg(self, x: object) -> object:
         """A command argument as one node (a one-letter argument arrives as [Symbol])."""
         x = _fin(x)
