@@ -65,8 +65,10 @@ def prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: Lo
         return None
 
 
-def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: LowererFor,
-           zero: Callable[[object], bool]) -> Proof | None:
+def cost_claim(ctx: Context, rel: ir.Relation, lowerer_for: LowererFor) \
+        -> tuple[object, object, str, object, object, Lowerer] | None:
+    """``∂C/∂θ = claim`` (either way round) with C a defined cost: (the derivative side,
+    the claim, C's key, C's definition, θ, a lowerer at no particular size), or None."""
     if rel.op != "=":
         return None
     for deriv_side, claim in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
@@ -79,6 +81,15 @@ def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: L
     base = lowerer_for({})
     if derivative.intermediate(base, var)[0] is not None:
         return None  # ∂C/∂z_i^{pred}: a defined quantity held fixed, not a weight
+    return deriv_side, claim, cost_key, cost_def, var, base
+
+
+def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: LowererFor,
+           zero: Callable[[object], bool]) -> Proof | None:
+    found = cost_claim(ctx, rel, lowerer_for)
+    if found is None:
+        return None
+    deriv_side, claim, cost_key, cost_def, var, base = found
     theta = as_scalar(base.lower(var))
     if not isinstance(theta, sp.Symbol):
         return None  # a derivative by a defined quantity or a vector: not this route

@@ -33,7 +33,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symcheck import derivative, names, persample
+from symcheck import names, persample
 from symcheck.context import Context, unwrap
 from symcheck.latex import ir
 from symcheck.lower import LowerError, Lowerer, as_scalar, is_matrix
@@ -79,18 +79,10 @@ def prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: pe
 
 def _prove(ctx: Context, rel: ir.Relation, sizes: dict[str, int], lowerer_for: persample.LowererFor,
            zero: Callable[[object], bool]) -> Proof | None:
-    if rel.op != "=":
+    found = persample.cost_claim(ctx, rel, lowerer_for)
+    if found is None:
         return None
-    for deriv_side, claim in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
-        parts = persample._cost_derivative(ctx, deriv_side)
-        if parts is not None:
-            break
-    else:
-        return None
-    cost_key, cost_def, var = parts
-    base = lowerer_for({})
-    if derivative.intermediate(base, var)[0] is not None:
-        return None
+    deriv_side, claim, cost_key, cost_def, var, base = found
     theta = base.lower(var)
     if not is_matrix(theta) or not all(isinstance(t, sp.Symbol) for t in theta):  # type: ignore[union-attr]
         return None  # a scalar weight is persample's; a derivative by an expression is not read
