@@ -19,7 +19,8 @@ from symcheck.source import MappedText
 
 MAX_DOCUMENT = 2_000_000
 MAX_FRAGMENT = 20_000
-MATH_ENVS = {"equation", "align", "gather", "multline", "eqnarray", "alignat", "flalign", "displaymath"}
+MATH_ENVS = {"equation", "align", "gather", "multline", "eqnarray", "alignat", "flalign", "displaymath",
+             "math", "dmath", "darray"}  # math: LaTeX's inline environment; dmath, darray: breqn
 _ENV_BEGIN = re.compile(r"\\begin\s*\{([A-Za-z]+)(\*?)\}")
 _ENV_TOKEN = re.compile(r"\\(begin|end)\s*\{([A-Za-z]+\*?)\}")
 _BLANK = re.compile(r"\n[ \t]*\n")
@@ -137,6 +138,10 @@ def _scan_tex(sc: _Scanner, start: int, stop: int, markdown: bool) -> list[_Raw]
             if f:
                 close = re.compile(r"^[ \t]{0,3}" + re.escape(f.group(1)[0]) + "{" + str(len(f.group(1))) + r",}[ \t]*$",
                                    re.M).search(s, f.end())
+                info = s[f.end():s.find("\n", f.end()) if s.find("\n", f.end()) >= 0 else stop].strip()
+                if info == "math" and close:  # GitHub's ```math block: display math
+                    body = s.find("\n", f.end()) + 1
+                    out.append(_Raw(i, close.end(), (body, close.start()), True, "ddollar"))
                 i = close.end() if close else stop
                 continue
         if markdown and c == "`":

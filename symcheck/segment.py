@@ -20,7 +20,7 @@ RELATION = re.compile(
     r"|ll|gg|coloneqq|eqqcolon|doteq|triangleq)(?![A-Za-z])"
 )
 ROW_ENVS = {"align", "aligned", "split", "gather", "gathered", "alignat", "alignedat", "eqnarray",
-            "multline", "equation", "flalign", "displaymath", "math"}
+            "multline", "equation", "flalign", "displaymath", "math", "dmath", "darray"}
 _KIND_ENV = {"dollar": "inline", "paren": "inline", "rst-role": "inline", "ddollar": "display",
              "bracket": "display", "rst-math": "rst-math"}
 _ENV_TOKEN = re.compile(r"\\(begin|end)\s*\{([A-Za-z]+)\*?\}")
@@ -113,7 +113,9 @@ def _cut_rows(mt: MappedText, default_env: str, blank_lines: bool) -> list[tuple
             m = _ENV_TOKEN.match(s, i)
             if m and m.group(2) in ROW_ENVS:
                 end = m.end()
-                arg = re.match(r"\s*\{\d+\}", s[end:]) if m.group(1) == "begin" else None
+                # \begin{alignat}{2}, \begin{darray}{rcl}: the column argument is not math
+                spec = r"\s*\{[lcr| ]+\}" if m.group(2) == "darray" else r"\s*\{\d+\}"
+                arg = re.match(spec, s[end:]) if m.group(1) == "begin" else None
                 end += arg.end() if arg else 0
                 drop.append((i, end))
                 if m.group(1) == "begin":

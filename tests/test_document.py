@@ -265,3 +265,21 @@ def test_hostile_input_returns_quickly(text: str) -> None:
     for fmt in ("markdown", "latex", "rst"):
         document.read_document("h", text, fmt)
     assert time.monotonic() - start < 6
+
+
+def test_breqn_and_the_math_environment_are_read() -> None:
+    """dmath, dmath*, darray (its column argument is no math) and LaTeX's math: no
+    relation in them may go unreported."""
+    from symcheck.pipeline import CheckOptions, check_text
+    text = ("\\documentclass{article}\n\\begin{document}\n\\begin{dmath} i = 10 \\end{dmath}\n"
+            "\\begin{dmath*} o = 2 + 3 \\end{dmath*}\nText \\begin{math} p = 1 \\end{math} and\n"
+            "\\begin{darray}{rcl} a &=& b \\\\ c &=& d \\end{darray}\n\\end{document}\n")
+    res = check_text(text, "doc.tex", CheckOptions(5.0))
+    assert sorted(d.lhs for d in res.diagnostics if d.code == "SC000") == ["a", "c", "i", "o", "p"]
+
+
+def test_a_github_math_fence_is_display_math_and_other_fences_are_code() -> None:
+    from symcheck.pipeline import CheckOptions, check_text
+    text = "Text.\n\n```math\nw = 4\n```\n\n```python\nv = 5\n```\n\n```text\nu = 6\n```\n"
+    res = check_text(text, "doc.md", CheckOptions(5.0))
+    assert [d.lhs for d in res.diagnostics if d.code == "SC000"] == ["w"]
