@@ -776,6 +776,12 @@ def _check_numbers(values: list[object], stated: list[tuple[str, bool]]) -> Outc
                    ("numeric evaluation to 30 digits",))
 
 
+def _rounded(v: object, digits: int) -> str:
+    """``v`` to ``digits`` decimals, halves away from zero as notes round (0.25 → 0.3)."""
+    from decimal import ROUND_HALF_UP, Decimal
+    return str(Decimal(str(sp.N(v, 30))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def _check_number(value: object, stated: str) -> Outcome | None:
     """Compare a closed-form value with a decimal to the precision it is written."""
     if getattr(value, "free_symbols", None):
@@ -788,12 +794,15 @@ def _check_number(value: object, stated: str) -> Outcome | None:
         return None
     digits = len(stated.split(".", 1)[1])
     half = sp.Rational(1, 2) * sp.Rational(1, 10 ** digits)
-    err = abs(v - sp.Rational(stated))
+    if getattr(value, "is_Rational", False):
+        err = abs(value - sp.Rational(stated))  # exact: 1/4 is both 0.2 and 0.3 to one decimal
+    else:
+        err = abs(v - sp.Rational(stated)) - sp.Rational(1, 10 ** 25)  # 30 digits carry no exact tie
     shown = sp.N(v, digits + 4)
     if err <= half:
         return Outcome("SC001", f"proved: the value is {shown}, which rounds to {stated} "
                                 f"({digits} decimals, as stated)", ("numeric evaluation to 30 digits",))
-    correct = f"{float(sp.N(v, 20)):.{digits}f}"
+    correct = _rounded(v, digits)
     return Outcome("SC102", f"refuted: the value is {shown}; to the {digits} decimals stated it is {correct}, "
                             f"not {stated}", ("numeric evaluation to 30 digits",), (("value", str(shown)),),
                    fix_rhs=correct)

@@ -561,3 +561,15 @@ def test_a_bound_stated_in_the_sentence_holds_for_its_claims(text: str, verdicts
     got = [verdict_of(d.code) for d in res.diagnostics if verdict_of(d.code) in ("proved", "verified", "refuted",
                                                                                  "undecided")]
     assert got == verdicts
+
+
+def test_a_number_fix_rounds_halves_away_from_zero_as_notes_do() -> None:
+    """0.25 to one decimal is written 0.3 in notes (and 0.2 is accepted too: both are
+    within half a unit); the fix offered is the conventional 0.3."""
+    from symcheck.pipeline import CheckOptions, check_text
+    res = check_text("$$\\frac{1}{4} = 0.4$$\n\n$$\\frac{1}{4} = 0.3$$\n\n$$\\frac{1}{4} = 0.2$$\n", "doc.md",
+                     CheckOptions(5.0))
+    codes = [d.code for d in res.diagnostics if d.code in ("SC001", "SC102")]
+    assert codes == ["SC102", "SC001", "SC001"]
+    [wrong] = [d for d in res.diagnostics if d.code == "SC102"]
+    assert wrong.fixes[0].latex.endswith("= 0.3")
