@@ -158,6 +158,9 @@ class WorkedExamples:
         if not self.examples or st.role not in ("claim", "example"):
             return None
         given = self.active(st)
+        if st.role == "example" and st.defines and self.given(st):
+            # "Take z = 2" after "Take z = 0": a new example starts, its value replaces the old
+            given = [e for e in given if e.defines != st.defines]
         if not given:
             return None
         self.conflicts: dict[str, str] = {}  # given names whose value has another shape than the model's

@@ -402,6 +402,10 @@ CASES = [
     ("a function's parameter is bound: the example's x = 1 does not reach f'(1)",
      "Let $f(x) = (3x + 1)^2$.\n\nAt $x = 1$, $f'(1) = 18$ and $f'(1) = 24$.\n",
      [(1, "definition"), (3, "definition"), (3, "refuted"), (3, "proved")]),
+    ("a value the text posits anew starts a new example instead of contradicting the old one",
+     "With $\\sigma(z) = \\frac{1}{1 + e^{-z}}$ and $p = \\sigma(z)$.\n\nTake $z = 0$: then $p = 0.5$.\n\n"
+     "Take $z = 2$: then $p = 0.8808$.\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "proved"), (5, "definition"), (5, "proved")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
