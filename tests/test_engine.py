@@ -406,6 +406,9 @@ CASES = [
      "With $\\sigma(z) = \\frac{1}{1 + e^{-z}}$ and $p = \\sigma(z)$.\n\nTake $z = 0$: then $p = 0.5$.\n\n"
      "Take $z = 2$: then $p = 0.8808$.\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (3, "proved"), (5, "definition"), (5, "proved")]),
+    ("a display opened by \\therefore states a consequence, not a condition the prose announced",
+     "For $g(w) = (w - 3)^2 + 1$ the minimiser satisfies\n\n$$\\therefore\\ g(3) = 0$$\n",
+     [(1, "definition"), (3, "refuted")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
