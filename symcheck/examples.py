@@ -81,14 +81,20 @@ def _constant(node: object) -> bool:
 
 
 def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:
-    """Whether ``node`` mentions one of ``keys``, directly or through definitions."""
+    """Whether ``node`` mentions one of ``keys``, directly or through definitions.
+
+    A function's parameters are bound in its body: f(x) = (3x + 1)^2 makes f'(1) depend
+    on nothing, even where the example gives x = 1."""
     seen: set[str] = set()
-    todo = [node]
+    todo: list[tuple[object, frozenset[str]]] = [(node, frozenset())]
     while todo:
-        for n in irutil.walk(todo.pop()):
+        item, bound = todo.pop()
+        for n in irutil.walk(item):
             if not isinstance(n, ir.Symbol):
                 continue
             for k in {names.key(n), names.key_with_sub(n) or names.key(n)}:
+                if k in bound:
+                    continue
                 if k in keys:
                     return True
                 if k in seen:
@@ -96,11 +102,12 @@ def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:
                 seen.add(k)
                 q, f = ctx.quantities.get(k), ctx.families.get(k)
                 if q is not None and q.definition is not None:
-                    todo.append(q.definition)
+                    todo.append((q.definition, frozenset()))
                 if f is not None and f.body is not None:
-                    todo.append(f.body)
+                    todo.append((f.body, frozenset()))
                 if k in ctx.functions:
-                    todo.append(ctx.functions[k].body)
+                    fn = ctx.functions[k]
+                    todo.append((fn.body, frozenset(fn.params)))
     return False
 
 
@@ -151,6 +158,9 @@ class WorkedExamples:
         if not self.examples or st.role not in ("claim", "example"):
             return None
         given = self.active(st)
+        if st.role == "example" and st.defines and self.given(st):
+            # "Take z = 2" after "Take z = 0": a new example starts, its value replaces the old
+            given = [e for e in given if e.defines != st.defines]
         if not given:
             return None
         self.conflicts: dict[str, str] = {}  # given names whose value has another shape than the model's

@@ -35,6 +35,21 @@ CONVENTIONS: dict[str, tuple[int, str]] = {
     "bm": (0, r"\boldsymbol"),
 }
 
+# Standard commands (amsmath, amssymb, xcolor, beamer) that only decorate what they
+# hold: a boxed answer, a coloured term, a "therefore" sign, a slide pause.  They are
+# read as their content without a note, since their meaning is not a guess; a
+# document definition still wins.
+PRESENTATION: dict[str, tuple[int, str]] = {
+    "boxed": (1, "#1"),
+    "fbox": (1, "#1"),
+    "textcolor": (2, "#2"),
+    "colorbox": (2, "#2"),
+    "color": (1, " "),
+    "therefore": (0, " "),
+    "because": (0, " "),
+    "pause": (0, " "),
+}
+
 _DEF_RE = re.compile(r"\\(newcommand|renewcommand|providecommand|DeclareMathOperator|def)(?![A-Za-z])\*?")
 
 
@@ -281,6 +296,8 @@ def _expand(mt: MappedText, st: _State, depth: int) -> MappedText:
         conventional = spec is None and name in CONVENTIONS
         if conventional:
             spec = CONVENTIONS[name]
+        elif spec is None:
+            spec = PRESENTATION.get(name)
         if spec is None:
             i = m
             continue

@@ -118,7 +118,7 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         chain, notes = readings.reread(chain, cost, matrices, damaged, singles, defined)
         for msg, span in notes:
             diags.append(Diagnostic("SC304", msg, span, path))
-        prose = _nearest_prose(doc, fi)  # type: ignore[arg-type]
+        prose = "" if _CONCLUSION.match(doc.fragments[fi].text.text) else _nearest_prose(doc, fi)  # type: ignore[arg-type]
         sts = builder.add_chain(chain, row.tag, fi, grp, prose, _prose_after(doc, fi))  # type: ignore[attr-defined]
         sym = _assumed_nearby(doc, fi, parser, _SYMMETRIC)  # type: ignore[arg-type]
         scal = _assumed_nearby(doc, fi, parser, ("scalar",))  # type: ignore[arg-type]
@@ -177,6 +177,11 @@ def _mention_list(text: MappedText, parser: object) -> object:
     if not items:
         return ir.ParseFailure("nothing to read", text.span())
     return ir.Chain((items[0],), (), text.span())
+
+
+# "\\therefore g(w^*) = 0": the display states a consequence, so the words that
+# introduced the displays before it ("the minimiser satisfies") do not describe it
+_CONCLUSION = re.compile(r"\s*\\(?:therefore|implies|Longrightarrow|Rightarrow)(?![A-Za-z])")
 
 
 def _nearest_prose(doc: Document, fi: int) -> str:

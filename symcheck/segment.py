@@ -26,13 +26,19 @@ _KIND_ENV = {"dollar": "inline", "paren": "inline", "rst-role": "inline", "ddoll
 _ENV_TOKEN = re.compile(r"\\(begin|end)\s*\{([A-Za-z]+)\*?\}")
 _TAG = re.compile(r"\\(tag\*?|label)\s*(?=\{)")
 _NONUMBER = re.compile(r"\\(?:nonumber|notag)(?![A-Za-z])")
+# an implication arrow between two relations ("a = b \implies c = d") separates
+# two claims, like \quad does; an arrow without a relation on both sides stays
 _SEPARATOR = re.compile(
     r",?\s*\\q?quad(?![A-Za-z])|\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:with|where|and)\s*\}"
+    r"|\\(?:implies|impliedby|iff|Longrightarrow|Rightarrow|Leftrightarrow|Longleftrightarrow)(?![A-Za-z])"
 )
 _LEADING_TEXT = re.compile(r"\s*\\(?:text|mbox|textrm)\s*\{([^{}]*)\}")
 _TRAILING_TAG = re.compile(r"(?:\s|\\q?quad)\s*\((\d+[a-z]?)\)\s*$")
 # a lone trailing "." is punctuation; "..." is an ellipsis and stays
 _TRAILING_JUNK = re.compile(r"(?:\s|(?<!\.)\.(?!\.)|[,;~]|\\[,;:! ]|\\q?quad(?![A-Za-z]))+$")
+
+# "\therefore\ a = b" leaves "\ a = b" once the sign is read away
+_LEADING_SPACE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad(?![A-Za-z]))*")
 
 
 def _depths(s: str) -> list[int]:
@@ -204,7 +210,10 @@ def _split_relations(mt: MappedText) -> list[MappedText]:
 
 
 def _trim(mt: MappedText) -> MappedText:
-    """Strip trailing punctuation and spacing commands, but keep ``\\right.``."""
+    """Strip leading spacing, trailing punctuation and spacing commands, but keep ``\\right.``."""
+    lead = _LEADING_SPACE.match(mt.text)
+    if lead and lead.end():
+        mt = mt.slice(lead.end())
     s = mt.text
     m = _TRAILING_JUNK.search(s)
     if not m:

@@ -108,6 +108,11 @@ def test_trailing_number_is_not_a_tag_inline() -> None:
         (r"\text{we can write } \delta = D c = E", [r"\delta = D c = E"]),
         (r"\text{loss} = x", [r"\text{loss} = x"]),  # a name, not prose
         (r"A = B \qquad \text{with } d = C", ["A = B", "d = C"]),
+        # an implication chain states each relation on its own
+        (r"g'(w) = 0 \implies w - 3 = 0 \implies w = 3", ["g'(w) = 0", "w - 3 = 0", "w = 3"]),
+        (r"a = b \iff c = d", ["a = b", "c = d"]),
+        (r"a = b \Rightarrow x > 0", ["a = b", "x > 0"]),
+        (r"x \Rightarrow a = b", [r"x \Rightarrow a = b"]),  # left side has no relation
     ],
 )
 def test_relation_splitting(text: str, expected: list[str]) -> None:
@@ -174,6 +179,27 @@ def test_macros_expanded_in_rows() -> None:
     assert [r.text.text for r in rows] == [
         r"\frac{\partial \ell}{\partial W} = \frac{\partial \ell}{\partial \mathbf{u}} \mathbf{x}^{T}"]
     assert sorted(n.message.split()[0] for n in notes) == [r"\T", r"\pfrac", r"\v"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # decoration from amsmath / amssymb / xcolor / beamer is read as its content, no note
+        (r"\therefore\ \boxed{f'(1) = 24}", "f'(1) = 24"),
+        (r"\boxed{A^{-1} = B}", "A^{-1} = B"),
+        (r"a = \textcolor{red}{p + y}", "a = p + y"),
+        (r"a = {\color{blue} b}", "a = {  b}"),
+        (r"\because a = b", "a = b"),
+    ],
+)
+def test_decoration_is_transparent(text: str, expected: str) -> None:
+    rows, notes, _ = _rows(text)
+    assert [r.text.text.strip() for r in rows] == [expected] and notes == []
+
+
+def test_document_definition_beats_decoration() -> None:
+    rows, _, _ = _rows(r"\boxed{x} = 1", macros=(("boxed", 1, r"\hat{#1}"),))
+    assert [r.text.text for r in rows] == [r"\hat{x} = 1"]
 
 
 @pytest.mark.parametrize(
