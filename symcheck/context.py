@@ -461,8 +461,9 @@ class Builder:
                 and all(isinstance(it, ir.Number) for it in sym.sub) and self.quantity_key(sym) not in c.quantities:
             owner = c.families.get(names.key(sym))
             if owner is not None and owner.body is not None and len(owner.params) == len(sym.sub) \
-                    and not any(isinstance(n, ir.Symbol) for n in irutil.walk(rhs)):
+                    and not any(isinstance(n, ir.Symbol) and not self._named_constant(n) for n in irutil.walk(rhs)):
                 # x̂_4 = (6 - 3)/3.5 with x̂_i = … defined: a value of that entry, to be checked
+                # (s_2 = 1/(e + 1) too: Euler's e and π are numbers where the text never defines them)
                 return Statement(rel, "claim", 0)
         if pos == 0 and sym is not None:
             k = self.quantity_key(sym)
@@ -520,6 +521,11 @@ class Builder:
         if any(isinstance(n, ir.Symbol) and not n.sub and names.key(n) == k for n in irutil.walk(rhs)):
             return names.key(f), k
         return None
+
+    def _named_constant(self, sym: ir.Symbol) -> bool:
+        """Euler's e or π, read as numbers the way lowering reads them (never defined here)."""
+        k = names.key(sym)
+        return not sym.sub and k in ("e", "pi") and k not in self.ctx.quantities and k not in self.ctx.families
 
     def _member_of_family(self, sym: ir.Symbol) -> str | None:
         """The family ``x`` of ``x_1``, ``x_N`` or ``x_i`` (one plain subscript, a number or a

@@ -409,6 +409,10 @@ CASES = [
     ("a display opened by \\therefore states a consequence, not a condition the prose announced",
      "For $g(w) = (w - 3)^2 + 1$ the minimiser satisfies\n\n$$\\therefore\\ g(3) = 0$$\n",
      [(1, "definition"), (3, "refuted")]),
+    ("an entry of a defined family given in Euler's e is a value to check, not a new definition",
+     "Logits $z \\in \\mathbb{R}^3$ and $s_k = \\frac{e^{z_k}}{\\sum_{j=1}^{3} e^{z_j}}$.\n\n"
+     "With $z = (1, 0, 0)^T$: $s_2 = \\frac{1}{e + 1}$ and $s_1 = \\frac{e}{e + 2}$.\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "refuted"), (3, "verified")]),
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
