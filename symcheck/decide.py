@@ -477,27 +477,26 @@ class Decider:
     def per_sample(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
         """``∂C/∂θ = Σ_{i=1}^{n} g_i`` with C a sum over the same samples: proved for every
         n when it holds for a generic sample (persample.py).  The size's name, or None."""
-        if any(inst.indices for inst in insts) or not insts:
+        if any(inst.indices for inst in insts):
             return None  # a free index: the relation is a family of claims, not one sum
-        found: set[str] = set()
-        for inst in insts:
-            proof = persample.prove(self.ctx, st.relation, inst.sizes, self._lowerer_for(st, inst, deadline),
-                                    lambda d: self.zero(d, deadline))
-            if proof is None:
-                return None
-            found.add(proof.size)
-        return names.display(sorted(found)[0]) if len(found) == 1 else None
+        return self._every_n(st, insts, deadline, persample.prove)
 
     def sample_rows(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
         """``∂C/∂u = X^T d [v_1 v_2]`` with X and d one row per sample: proved for every n
         when the generic sample's terms agree (samplerows.py).  The size's name, or None."""
         from symcheck import samplerows
-        if any(inst.indices or inst.generic for inst in insts) or not insts:
+        if any(inst.indices or inst.generic for inst in insts):
+            return None
+        return self._every_n(st, insts, deadline, samplerows.prove)
+
+    def _every_n(self, st: Statement, insts: list[Instance], deadline: float, prove: object) -> str | None:
+        """The size every instance's proof for every n is about, when all of them have one."""
+        if not insts:
             return None
         found: set[str] = set()
         for inst in insts:
-            proof = samplerows.prove(self.ctx, st.relation, inst.sizes, self._lowerer_for(st, inst, deadline),
-                                     lambda d: self.zero(d, deadline))
+            proof = prove(self.ctx, st.relation, inst.sizes, self._lowerer_for(st, inst, deadline),  # type: ignore[operator]
+                          lambda d: self.zero(d, deadline))
             if proof is None:
                 return None
             found.add(proof.size)

@@ -124,7 +124,7 @@ def repair_definitions(ctx: Context, text: str, diags: list[Diagnostic], placed:
         reach = _reaching(ctx, st.defines)
         found = _search(ctx, st, field, users[:MAX_USERS], reach, verdicts, diags, placed, text, timeout)
         if found is not None:
-            _report(st, found, ctx, text, lines, diags, placed)
+            _report(st, found, text, lines, diags, placed)
             verdicts[st.index] = "SC111"
             unexplained -= {r.index for r in found.fixed} | set(found.mended)
 
@@ -169,7 +169,7 @@ def _search(ctx: Context, st: Statement, field: str, users: list[Statement], rea
     return None
 
 
-def _report(st: Statement, found: _Found, ctx: Context, text: str, lines: LineIndex,
+def _report(st: Statement, found: _Found, text: str, lines: LineIndex,
             diags: list[Diagnostic], placed: dict[int, int]) -> None:
     rel = st.relation
     name = names.display(st.defines)
@@ -179,10 +179,10 @@ def _report(st: Statement, found: _Found, ctx: Context, text: str, lines: LineIn
         ls = sorted({lines.position(r)[0] for r in rs})
         return ("line " if len(ls) == 1 else "lines ") + ", ".join(str(x) for x in ls)
 
-    fixed_at = where([placed_span(diags, placed, r.index).start for r in found.fixed])
+    fixed_at = where([diags[placed[r.index]].span.start for r in found.fixed])
     parts = [f"{fixed_at} {'is' if len(found.fixed) == 1 else 'are'} false with it and proved with the fix"]
     if found.mended:
-        parts.append(f"{where([placed_span(diags, placed, i).start for i in found.mended])} then "
+        parts.append(f"{where([diags[placed[i]].span.start for i in found.mended])} then "
                      + ("needs only the fix given there" if len(found.mended) == 1 else "need only the fixes given there"))
     old = diags[placed[st.index]]
     lhs = " ".join(text[rel.lhs.span.start:rel.lhs.span.end].split())
@@ -205,6 +205,3 @@ def _report(st: Statement, found: _Found, ctx: Context, text: str, lines: LineIn
             d, fixes=tuple(dataclasses.replace(f, description=f"{f.description}, with the definition of {name} "
                                                f"at line {at} corrected") for f in fixes))
 
-
-def placed_span(diags: list[Diagnostic], placed: dict[int, int], index: int) -> object:
-    return diags[placed[index]].span

@@ -324,15 +324,9 @@ def test_mutation_judge_rejects_the_unmutated_seeds() -> None:
         assert not is_false_somewhere(seed.lhs, seed.rhs, rng), seed.name
 
 
-# Seeds the engine currently refutes although they are true (reported as engine bugs).
-KNOWN_FALSE_ALARMS: dict[str, str] = {}
-
-
 @pytest.mark.parametrize("seed", SEEDS, ids=[s.name for s in SEEDS])
-def test_seed_relations_are_not_refuted(seed: Seed, request: pytest.FixtureRequest) -> None:
+def test_seed_relations_are_not_refuted(seed: Seed) -> None:
     """Unmutated seeds are true; refuting them is a false alarm (companion to (a))."""
-    if seed.name in KNOWN_FALSE_ALARMS:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_FALSE_ALARMS[seed.name], strict=False))
     doc = f"{seed.preamble}$$ {latex(seed.lhs)} = {latex(seed.rhs)} $$\n"
     result = check(doc)
     assert "refuted" not in claim_verdicts(result), f"true seed refuted:\n{doc}\n{describe(result)}"
