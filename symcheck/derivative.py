@@ -146,7 +146,8 @@ def differentiate(low: Lowerer, num: object | None, var: object, span: ir.Span,
         return d.xreplace({ph: real}) if hasattr(d, "xreplace") else d  # type: ignore[union-attr]
     frozen_key, entry = intermediate(low, var)
     if frozen_key is not None:
-        real = low.qval(frozen_key)
+        real = low.lower(var) if frozen_key in low.ctx.collected and frozen_key not in low.ctx.quantities \
+            else low.qval(frozen_key)
         ph = _placeholder(frozen_key, real)
         frozen = dict(low.frozen)
         frozen[frozen_key] = ph
@@ -271,6 +272,9 @@ def intermediate(low: Lowerer, var: object) -> tuple[str | None, bool]:
         f = c.families[k]
         if f.names_entries_of is not None and f.names_entries_of not in low.frozen:
             return f.names_entries_of, True
+    if not var.sub and k in c.collected and k not in low.frozen and k not in c.quantities \
+            and k in c.families and c.families[k].body is not None:
+        return k, False  # ∇_p ℓ with p_i = e^{z_i}/Σ_k e^{z_k}: the vector of the p_i, held fixed
     return None, False
 
 

@@ -700,6 +700,12 @@ class Lowerer:
                     raise LowerError("shape", f"Hadamard product of {shape_text(a)} and {shape_text(b)}", span)
                 return a.multiply_elementwise(b)  # type: ignore[union-attr]
             return a * b  # type: ignore[operator]
+        if op == "oslash":
+            if is_matrix(a) and is_matrix(b):
+                if a.shape != b.shape:  # type: ignore[union-attr]
+                    raise LowerError("shape", f"entrywise division of {shape_text(a)} by {shape_text(b)}", span)
+                return a.multiply_elementwise(b.applyfunc(lambda t: 1 / t))  # type: ignore[union-attr]
+            return a / b  # type: ignore[operator]
         if not is_matrix(a) or not is_matrix(b):
             return a * b  # type: ignore[operator]
         if a.shape[1] == b.shape[0]:  # type: ignore[union-attr]

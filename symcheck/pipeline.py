@@ -70,6 +70,14 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
                 res = _mention_list(text, parser)
             if isinstance(res, ir.ParseFailure):
+                ranged = _index_range(text)
+                if ranged is not None:
+                    name, lo, hi, listed_values = ranged
+                    diags.append(Diagnostic(
+                        "SC000", f"definition: states the range of the index {name} ({lo} to {hi})",
+                        text.span(), path, lhs=name, rhs=listed_values))
+                    prev_last = None
+                    continue
                 listed = _value_list(text, parser)
                 if listed is not None:
                     res = listed
@@ -88,7 +96,7 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
                 continue
             if isinstance(res, ir.ParseFailure):
                 diags.append(Diagnostic("SC200", f"undecided: could not read this row: {res.message}",
-                                        res.span, path, hint_text(res)))
+                                        res.span, path, evidence=_hint(res)))
                 prev_last = None
                 continue
             chain = res
@@ -289,6 +297,32 @@ def _declaration_list(text: MappedText, parser: object) -> list[ir.Chain]:
     return out
 
 
+_DOTS = ("\\dots", "\\ldots", "\\cdots", "...", "\\dotsc")
+_INDEX_ITEM = re.compile(r"^(?:-?\d+|[A-Za-z](?:_\{?\w+\}?)?|[A-Za-z]\s*[-+]\s*\d+)$")
+
+
+def _index_range(text: MappedText) -> tuple[str, str, str, str] | None:
+    """``i = 1, \\dots, n``, ``j = 1, 2, \\ldots, K``, ``t = 0, 1, 2``: the range an index runs
+    over (a statement about the index, not a relation to decide).  Returns the index, the
+    first and the last value and the list as written, or None when the row is not of this form."""
+    s = text.text.strip().rstrip(".,;")
+    m = re.match(r"^(?:\s|\\[,;:! ]|\\q?quad\b|\\forall\b|\\(?:text|mathrm)\{[^{}]*\})*([a-z])\s*=\s*(.+)$", s)
+    if m is None or "," not in m.group(2):
+        return None
+    items = [" ".join(it.split()) for it in m.group(2).split(",")]
+    dots = [it in _DOTS for it in items]
+    values = [it for it, d in zip(items, dots) if not d]
+    if len(values) < 2 or not all(_INDEX_ITEM.match(v) for v in values) or dots[0] or dots[-1] \
+            or any(a and b for a, b in zip(dots, dots[1:])):
+        return None
+    if not any(dots):
+        # no dots: only a run of consecutive integers (``j = 1, 2, 3``) names a range
+        if not all(re.fullmatch(r"-?\d+", v) for v in values) or \
+                [int(v) for v in values] != list(range(int(values[0]), int(values[0]) + len(values))):
+            return None
+    return m.group(1), values[0], values[-1], ", ".join(items)
+
+
 def _value_list(text: MappedText, parser: object) -> ir.Chain | None:
     """``y_i = 2, 4, 7``: the values of an indexed name, listed in order of its free index
     (read as one relation whose right side is the column of values, env ``values``)."""
@@ -317,8 +351,8 @@ def _value_list(text: MappedText, parser: object) -> ir.Chain | None:
     return ir.Chain((lhs, rhs), ("=",), lhs.span.union(rhs.span))
 
 
-def hint_text(f: ir.ParseFailure) -> str:
-    return f.hint
+def _hint(f: ir.ParseFailure) -> tuple[str, ...]:
+    return (f"hint: {f.hint}",) if f.hint else ()
 
 
 _SIMPLEX = ("one-hot", "one hot", "probability vector", "sums to one", "sum to one")
@@ -338,7 +372,8 @@ def simplex_vectors(doc: Document, ctx: context.Context) -> None:
         after = (frags[k + 1].prose_before.text if k + 1 < len(frags) else
                  (doc.prose_after.text if doc.prose_after else "")).lower().strip()[:40]
         if not (any(w in before for w in _SIMPLEX) or
-                (after.startswith(("is ", "are ", "be ")) and any(w in after[:28] for w in _SIMPLEX))):
+                (after.startswith(("is ", "are ", "be ")) and any(w in after[:28] for w in _SIMPLEX)) or
+                after.startswith(_SIMPLEX)):  # "with $y$ one-hot"
             continue
         node = parser.parse_expr(frag.text)
         if isinstance(node, ir.Chain) and node.relations:

@@ -156,7 +156,9 @@ class ShapeInference:
                     if isinstance(a, tuple) and isinstance(b, tuple):
                         self.uf.union(a[0], b[0])
                         self.uf.union(a[1], b[1])
+        self._index_ranges()
         self._leaves_from_claims()
+        self._index_ranges()  # the vectors claims have sized (p - y) too
         for start, (r, cc) in sorted(self.constants.items()):
             c.constant_dims.setdefault(start, (self.uf.find(r), self.uf.find(cc)))
         for k, n in sorted(self.collected.items()):
@@ -252,6 +254,54 @@ class ShapeInference:
             return None
         return k
 
+    def _fresh(self, d: object) -> bool:
+        r = self.uf.find(d)
+        return isinstance(r, str) and r[:5] in ("rows(", "cols(")
+
+    def _vector_len(self, key: str) -> object | None:
+        if key in self.shape:
+            r, cc = self.shape[key]
+            return r if self.uf.find(cc) == 1 else cc if self.uf.find(r) == 1 else None
+        got = self.collected.get(key)
+        return None if got is None or isinstance(got, tuple) else got
+
+    def _index_ranges(self) -> None:
+        """What an index runs over sizes the vectors it picks entries from.  In a definition,
+        ``\\sum_{i=1}^{K} y_i`` gives y K entries, and ``p_i = e^{z_i}/…`` gives the vector of the
+        p_i as many entries as z.  Only sizes the document never named are joined this way
+        (two named sizes stay apart, and claims never bend shapes)."""
+        def join(key: str, n: object) -> None:
+            have = self._vector_len(key)
+            if have is not None and n is not None and (self._fresh(have) or self._fresh(n)):
+                self.uf.union(have, n)
+
+        def picks(body: object, index: str) -> list[str]:
+            return [names.key(t) for t in irutil.walk(body) if isinstance(t, ir.Symbol) and t.sub and len(t.sub) == 1
+                    and isinstance(t.sub[0], ir.Symbol) and names.key(t.sub[0]) == index]
+
+        c = self.ctx
+        for st in c.statements:
+            if st.role != "definition":
+                continue
+            for n in irutil.walk(st.relation):
+                if isinstance(n, ir.Sum) and n.index is not None and n.upper is not None and n.over is None \
+                        and isinstance(n.lower, ir.Number) and n.lower.text == "1":
+                    size = dim_of(n.upper)
+                    for k in picks(n.body, names.key(n.index)):
+                        join(k, size)
+        for fk, fam in sorted(c.families.items()):
+            if len(fam.params) != 1 or fam.body is None:
+                continue
+            if self._vector_len(fk) is None and fk not in self.shape and fk not in c.quantities:
+                # p_i = e^{z_i}/Σ_k e^{z_k} with z ∈ R^K: a bare p is the vector of the K entries p_i
+                lengths = [self._vector_len(k) for k in picks(fam.body, fam.params[0]) if k != fk]
+                if any(n is not None for n in lengths):
+                    self.collected[fk] = next(n for n in lengths if n is not None)
+                continue
+            for k in picks(fam.body, fam.params[0]):
+                if k != fk:
+                    join(k, self._vector_len(fk))
+
     def _collected(self, node: object, arity: int = 1) -> bool:
         """A bare p where the document defines p_i = … (or P_{ik} = …, arity 2): the
         vector (matrix) of its entries."""
@@ -262,6 +312,26 @@ class ShapeInference:
         f = self.ctx.families.get(k)
         return f is not None and f.body is not None and len(f.params) == arity and k not in self.shape \
             and k not in self.ctx.quantities and k not in self.collected
+
+    def _entrywise(self, facs: list[object]) -> None:
+        """y ⊘ p, a ⊙ b: every factor has the shape of the vector among them; a bare name
+        whose entries y_i the document uses, or a plain letter, takes it."""
+        shapes = [self.of(f) for f in facs]
+        vec = next((s for s in shapes if isinstance(s, tuple)), None)
+        if vec is None:
+            return
+        for f, s in zip(facs, shapes):
+            node = unwrap(f)
+            while isinstance(node, ir.Neg):
+                node = unwrap(node.arg)
+            if s is not None or not isinstance(node, ir.Symbol) or node.sub or node.prime:
+                continue
+            k = names.key(node)
+            fam = self.ctx.families.get(k)
+            if self._candidate(node) is not None or (
+                    fam is not None and fam.body is None and fam.names_entries_of is None
+                    and k not in self.shape and k not in self.ctx.quantities and k not in self.scalars):
+                self.shape[k] = vec
 
     def _family_candidate(self, node: object) -> str | None:
         """x_i (one index letter) whose name nothing shapes or defines entry by entry."""
@@ -457,6 +527,8 @@ class ShapeInference:
                 self.uf.union(mats[0][1], s[1])
             return mats[0] if mats else None
         if isinstance(node, ir.Mul):
+            if node.ops and all(op in ("odot", "oslash") for op in node.ops):
+                self._entrywise(list(node.factors))
             cur: Shape = None
             facs = list(node.factors)
             for i, (op, f) in enumerate(zip(("juxt",) + node.ops, facs)):
@@ -469,7 +541,7 @@ class ShapeInference:
                     continue
                 if cur is None:
                     cur = s
-                elif op == "odot":
+                elif op in ("odot", "oslash"):
                     self.uf.union(cur[0], s[0])
                     self.uf.union(cur[1], s[1])
                 else:

@@ -154,6 +154,8 @@ class SymLowerer:
                     and names.key(n.factors[0]) in self.ctx.functions:
                 raise NotSymbolic("function call")
             v = self.lower(f)
+            if op == "oslash":
+                raise NotSymbolic("entrywise division")
             if op == "odot":
                 if is_mat(cur) and is_mat(v):
                     cur = sp.HadamardProduct(cur, v)

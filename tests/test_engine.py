@@ -416,6 +416,24 @@ CASES = [
     ("an unreadable row is undecided at its line",
      "$$a = b$$\n$$c = \\frac{1}{$$\n$$a = b$$\n",
      [(1, "definition"), (2, "undecided"), (3, "proved")]),
+    ("the range an index runs over is stated, not decided; a list of values is not a range",
+     "$x \\in \\mathbb{R}^n$ and $p_i = x_i^2$ for $i = 1, \\dots, n$, $j = 1,2,3$.\n\n"
+     "$$\\frac{\\partial p_i}{\\partial x_i} = 2 x_i \\quad \\text{for } i = 1, \\ldots, n$$\n"
+     "$$k = 1, 3, 4$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"),
+      (3, "definition"), (4, "undecided")]),
+    ("'with $y$ one-hot' is an assumption; a sum's bounds size the vectors it picks entries from",
+     "Let $z \\in \\mathbb{R}^K$, $p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$ and "
+     "$\\ell = -\\sum_{i=1}^{K} y_i \\log p_i$ with $y$ one-hot.\n\n"
+     "$$\\frac{\\partial \\ell}{\\partial z_j} = p_j - y_j$$\n"
+     "$$\\nabla_{z} \\ell = p - y$$\n$$\\nabla_{z} \\ell = y - p$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (4, "verified"),
+      (5, "refuted")]),
+    ("a gradient by the vector of a family defined entry by entry; entrywise division",
+     "Let $z \\in \\mathbb{R}^K$, $p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{K} e^{z_k}}$ and "
+     "$\\ell = -\\sum_{i=1}^{K} y_i \\log p_i$.\n\n"
+     "$$\\nabla_{p} \\ell = -y \\oslash p$$\n$$\\nabla_{p} \\ell = y \\oslash p$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
 ]
 
 

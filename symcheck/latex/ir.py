@@ -68,7 +68,7 @@ class Neg:
 class Mul:
     """Product.  ``ops[k]`` joins factors[k] and factors[k+1]:
     "juxt" (nothing written), "cdot" (\\cdot), "dot" ("." used as a product),
-    "times" (\\times), "odot" (\\odot or \\circ: Hadamard), "ast" (*), "bullet"."""
+    "times" (\\times), "odot" (\\odot or \\circ: Hadamard), "oslash" (\\oslash: entrywise division), "ast" (*), "bullet"."""
 
     factors: tuple["Node", ...]
     ops: tuple[str, ...]

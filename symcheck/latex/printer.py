@@ -23,7 +23,7 @@ FUNCS = {"exp", "log", "ln", "lg", "sin", "cos", "tan", "cot", "sec", "csc", "ar
 STYLES = {"bold": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "frak": "\\mathfrak"}
 ACCENTS = {"hat": "\\hat", "vec": "\\vec", "bar": "\\bar", "tilde": "\\tilde", "dot": "\\dot",
            "ddot": "\\ddot"}
-MUL_OPS = {"juxt": " ", "cdot": " \\cdot ", "dot": " . ", "times": " \\times ", "odot": " \\odot ",
+MUL_OPS = {"juxt": " ", "cdot": " \\cdot ", "dot": " . ", "times": " \\times ", "odot": " \\odot ", "oslash": " \\oslash ",
            "ast": " * ", "bullet": " \\bullet "}
 REL_OPS = {"=": "=", "approx": "\\approx", "ne": "\\neq", "<": "<", ">": ">", "le": "\\le",
            "ge": "\\ge", ":=": ":=", "equiv": "\\equiv", "propto": "\\propto", "in": "\\in",

@@ -47,7 +47,7 @@ REL_OPS = {
     "\\to": "to", "\\rightarrow": "to", "\\longrightarrow": "to", "\\mapsto": "to", "→": "to",
 }
 MUL_OPS = {"\\cdot": "cdot", "·": "cdot", "⋅": "cdot", "\\times": "times", "×": "times",
-           "\\odot": "odot", "⊙": "odot", "\\circ": "odot", "∘": "odot", "\\bullet": "bullet",
+           "\\odot": "odot", "⊙": "odot", "\\oslash": "oslash", "⊘": "oslash", "\\circ": "odot", "∘": "odot", "\\bullet": "bullet",
            "∙": "bullet", ".": "dot", "/": "/", "*": "ast", "\\ast": "ast"}
 ELLIPSIS_KIND = {"\\vdots": "v", "⋮": "v", "\\ddots": "d", "⋱": "d"}
 DELIMS = {"LPAR": "(", "LBRACK": "[", "LBRACED": "{", "LBAR": "|", "LDBAR": "||"}
