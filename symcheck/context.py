@@ -255,8 +255,28 @@ def _free_index_letters(s: ir.Symbol) -> tuple[str, ...] | None:
 
 
 def _mentions(node: object, key: str) -> bool:
-    return any(isinstance(n, ir.Symbol) and (names.key(n) == key or names.key_with_sub(n) == key)
+    return any(isinstance(n, ir.Symbol) and n.style != "label" and (names.key(n) == key or names.key_with_sub(n) == key)
                for n in irutil.walk(node))
+
+
+def _function_heads(node: object) -> set[int]:
+    """The names of applied functions (the tanh of tanh(1)): no quantities."""
+    return {id(n.func) for n in irutil.walk(node) if isinstance(n, ir.Apply)}
+
+
+def _earlier_only(node: object, key: str, letter: str) -> bool:
+    """Every mention of the family in ``node`` is an earlier member: h_{t-1}, h_{t-2} in the
+    definition of h_t (a recurrence, not a circular definition)."""
+    for n in irutil.walk(node):
+        if not (isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == key):
+            continue
+        it = n.sub[0] if n.sub and len(n.sub) == 1 else None
+        if not (isinstance(it, ir.Add) and len(it.terms) == 2 and it.terms[0][0] == 1 and it.terms[1][0] == -1
+                and isinstance(it.terms[0][1], ir.Symbol) and it.terms[0][1].base == letter
+                and isinstance(it.terms[1][1], ir.Number) and it.terms[1][1].text.isdigit()
+                and int(it.terms[1][1].text) >= 1):
+            return False
+    return True
 
 
 class Builder:
@@ -461,7 +481,8 @@ class Builder:
                 and all(isinstance(it, ir.Number) for it in sym.sub) and self.quantity_key(sym) not in c.quantities:
             owner = c.families.get(names.key(sym))
             if owner is not None and owner.body is not None and len(owner.params) == len(sym.sub) \
-                    and not any(isinstance(n, ir.Symbol) and not self._named_constant(n) for n in irutil.walk(rhs)):
+                    and not any(isinstance(n, ir.Symbol) and not self._named_constant(n)
+                                and id(n) not in _function_heads(rhs) for n in irutil.walk(rhs)):
                 # x̂_4 = (6 - 3)/3.5 with x̂_i = … defined: a value of that entry, to be checked
                 # (s_2 = 1/(e + 1) too: Euler's e and π are numbers where the text never defines them)
                 return Statement(rel, "claim", 0)
@@ -472,7 +493,7 @@ class Builder:
                 fk = names.key(sym)
                 fam0 = c.families.get(fk)
                 if (fam0 is None or (fam0.body is None and fam0.names_entries_of is None)) \
-                        and not _mentions(rhs, fk):
+                        and (not _mentions(rhs, fk) or (len(letters) == 1 and _earlier_only(rhs, fk, letters[0]))):
                     f = c.families.setdefault(fk, Family(fk))
                     f.params, f.body = letters, rhs
                     return Statement(rel, "definition", 0, defines=fk)

@@ -57,6 +57,7 @@ class Instance:
     sizes: dict[str, int]
     indices: dict[str, int]
     generic: dict[str, sp.Symbol] = field(default_factory=dict)
+    floors: dict[str, int] = field(default_factory=dict)  # recurrent families at a generic step
 
 
 def _seed(st: Statement) -> int:
@@ -233,10 +234,17 @@ class Decider:
             # counter of that iteration, and x_k stands for any iterate; no range is needed
             letters = [L for L in letters if not _only_iterates(self.ctx, rel, L)]
             ranges = []
+            floors: dict[str, int] = {}
+            steps: list[str] = []
             for L in letters:
                 r = rf.range_of(L, rel)
                 if r is None and st.chain is not None:
                     r = rf.range_of(L, st.chain)
+                if r is None and _step_letter(self.ctx, rel, L):
+                    # z_t = σ(w x_t + u h_{t-1}): t is any step; a recurrent h is free below it
+                    r = {GENERIC_STEP}
+                    floors.update(_step_floors(self.ctx, rel, L, low))
+                    steps.append(L)
                 if r is None:
                     raise LowerError("index", f"cannot tell which values the index {L} takes", rel.span)
                 ranges.append(sorted(r))
@@ -255,9 +263,15 @@ class Decider:
             for combo in chosen:
                 for g in (generics[1] if generics else [None]):
                     out.append(Instance(dict(sizes), dict(zip(letters, combo)),
-                                        {generics[0]: g} if generics and g is not None else {}))
-            if letters:
-                what = ", ".join(f"{L} in {_span_text(r)}" for L, r in zip(letters, ranges))
+                                        {generics[0]: g} if generics and g is not None else {}, dict(floors)))
+            for L in steps:
+                shown_free = _shown_floors(self.ctx, rel, L, floors)
+                free = ", ".join(names.entry_name(k, (f,)) for k, f in sorted(shown_free.items()))
+                desc.append(f"a generic step {L} (read as {L} = {GENERIC_STEP}"
+                            + (f", with {free} free: any earlier state" if free else "") + ")")
+            shown = [(L, r) for L, r in zip(letters, ranges) if L not in steps]
+            if shown:
+                what = ", ".join(f"{L} in {_span_text(r)}" for L, r in shown)
                 desc.append(f"{len(chosen)} of the {len(combos)} index values ({what})" if len(chosen) < len(combos)
                             else f"every index value ({what})")
             if not self._has_symbolic_sizes():
@@ -362,7 +376,8 @@ class Decider:
             if time.monotonic() > deadline:
                 raise Timeout
             low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
-                          cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st))
+                          cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st),
+                          floors=inst.floors)
             low.position = st.relation.span.start
             low.stmt_position = st.relation.span.start
             low.deadline = deadline
@@ -529,7 +544,8 @@ class Decider:
     def _lowerer_for(self, st: Statement, inst: Instance, deadline: float) -> "persample.LowererFor":
         def lowerer_for(indices: dict[str, int]) -> Lowerer:
             low = Lowerer(self.ctx, inst.sizes, indices=indices, cost_args=self.cost_args(st),
-                          generic=inst.generic, locals_=self.locals(st))
+                          generic=inst.generic, locals_=self.locals(st),
+                          floors=inst.floors)
             low.position = low.stmt_position = st.relation.span.start
             low.deadline = deadline
             low.symmetric = frozenset(getattr(st, "symmetric", ()))
@@ -552,7 +568,8 @@ class Decider:
         unknowns: set[sp.Symbol] = set()
         for inst in insts:
             low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, cost_args=self.cost_args(st),
-                          generic=inst.generic, locals_=self.locals(st))
+                          generic=inst.generic, locals_=self.locals(st),
+                          floors=inst.floors)
             low.position = low.stmt_position = rel.span.start
             low.deadline = deadline
             a, b = as_scalar(low.lower(rel.lhs)), as_scalar(low.lower(rel.rhs))
@@ -728,6 +745,100 @@ def _stated_decimal(node: object) -> str | None:
     if isinstance(node, ir.Number) and "." in node.text:
         return node.text
     return None
+
+
+GENERIC_STEP = 5  # the value a step index with no stated range is read at (room for t-1, …, t-4)
+
+
+def _offset_of(item: object, letter: str) -> bool:
+    """``t``, ``t-1``, ``t+1``: the letter, alone or shifted by a whole number."""
+    if isinstance(item, ir.Symbol):
+        return item.base == letter and not item.sub
+    if isinstance(item, ir.Add) and len(item.terms) == 2:
+        (s0, a), (_, b) = item.terms
+        return s0 == 1 and isinstance(a, ir.Symbol) and a.base == letter and not a.sub \
+            and isinstance(b, ir.Number) and b.text.isdigit()
+    return False
+
+
+def _step_letter(ctx: Context, rel: object, letter: str) -> bool:
+    """A letter no range is given for that only ever subscripts names nothing gives a
+    shape (h_t, x_t, z_{t-1}): any step or sample.  Read at one generic value, the relation
+    is about every value alike, since no definition depends on the value itself."""
+    if letter in ctx.size_symbols or letter in ctx.doc_sizes:
+        return False
+    seen = False
+    inside: set[int] = set()
+    for n in irutil.walk(rel):
+        if isinstance(n, ir.Sum) and n.index is not None and n.index.base == letter:
+            return False
+        if isinstance(n, ir.Symbol) and n.sub:
+            mine = [it for it in n.sub if any(isinstance(x, ir.Symbol) and x.base == letter and not x.sub
+                                              for x in irutil.walk(it))]
+            if not mine:
+                continue
+            if len(n.sub) != 1 or not _offset_of(mine[0], letter):
+                return False
+            k = names.key(n)
+            if k in ctx.shapes or k in ctx.quantities or k in ctx.functions:
+                return False
+            seen = True
+            inside |= {id(x) for x in irutil.walk(n.sub[0])}
+    # the letter is never a value of its own (t e^{-t}, a_t t)
+    return seen and all(id(n) in inside for n in irutil.walk(rel)
+                        if isinstance(n, ir.Symbol) and n.base == letter and not n.sub)
+
+
+def _recurrent_families(ctx: Context) -> frozenset[str]:
+    """Families whose definition reaches themselves (h_t = F(h_{t-1}), or through gates
+    z_t = σ(… h_{t-1})): their earlier entries are earlier states."""
+    got = ctx.__dict__.get("recurrent_families")
+    if got is not None:
+        return got
+    uses: dict[str, set[str]] = {}
+    for k, f in ctx.families.items():
+        if f.body is not None and len(f.params) == 1:
+            uses[k] = {names.key(s) for s in irutil.symbols(f.body) if s.sub and len(s.sub) == 1}
+    out = set()
+    for k in uses:
+        todo, seen = list(uses[k]), set()
+        while todo:
+            j = todo.pop()
+            if j == k:
+                out.add(k)
+                break
+            if j in seen:
+                continue
+            seen.add(j)
+            todo.extend(uses.get(j, ()))
+    got = ctx.__dict__["recurrent_families"] = frozenset(out)
+    return got
+
+
+def _step_floors(ctx: Context, rel: object, letter: str, low: Lowerer) -> dict[str, int]:
+    """Below which entry each recurrent family is free at the generic step: the earliest
+    entry the relation names (∂h_t/∂h_{t-1}: h_{t-1}), or the one just before the step."""
+    out: dict[str, int] = {}
+    at = low.child(indices={**low.indices, letter: GENERIC_STEP})
+    for k in sorted(_recurrent_families(ctx)):
+        named = [GENERIC_STEP - 1]
+        for n in irutil.symbols(rel):
+            if n.sub and len(n.sub) == 1 and names.key(n) == k and _offset_of(n.sub[0], letter):
+                try:
+                    named.append(at.index_value(n.sub[0]))
+                except LowerError:
+                    pass
+        out[k] = min(named)
+    return out
+
+
+def _shown_floors(ctx: Context, rel: object, letter: str, floors: dict[str, int]) -> dict[str, int]:
+    """The free earlier states worth naming: those of a family defined through its own
+    earlier members, and those the relation itself names."""
+    from symcheck.lower import _mentions_itself
+    named = {names.key(n) for n in irutil.symbols(rel) if n.sub and len(n.sub) == 1
+             and _offset_of(n.sub[0], letter) and not isinstance(n.sub[0], ir.Symbol)}
+    return {k: f for k, f in floors.items() if k in named or _mentions_itself(ctx.families[k])}
 
 
 def _only_iterates(ctx: Context, rel: object, letter: str) -> bool:

@@ -36,7 +36,7 @@ def free_letters(node: object, bound: frozenset[str] = frozenset(), out: list[st
         for it in node.sub:
             for s in irutil.symbols(it):
                 if not s.sub and len(s.base) == 1 and s.base not in bound and s.base not in sizes \
-                        and s.base not in out:
+                        and s.base not in out and s.style != "label":
                     out.append(s.base)
         return out
     if isinstance(node, ir.Cases):

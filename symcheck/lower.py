@@ -37,6 +37,11 @@ _LEAVES: dict[str, sp.Symbol] = {}
 _GRIDS: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[object, list[list[object]], tuple[str, ...]]] = {}
 
 
+def _mentions_itself(f: object) -> bool:
+    return any(isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == f.key  # type: ignore[attr-defined]
+               for n in irutil.walk(f.body))  # type: ignore[attr-defined]
+
+
 def leaf(name: str) -> sp.Symbol:
     s = _LEAVES.get(name)
     if s is None:
@@ -145,8 +150,12 @@ class Lowerer:
                  cost_args: dict[str, tuple[str, ...]] | None = None,
                  notes: set[str] | None = None,
                  locals_: frozenset[str] = frozenset(),
-                 depth: int = 0) -> None:
+                 depth: int = 0,
+                 floors: dict[str, int] | None = None) -> None:
         self.ctx = ctx
+        # h_t = F(h_{t-1}) read at a generic step: entries of a recurrent family at or below
+        # its floor are free (any earlier state), the ones above are built from them
+        self.floors = floors or {}
         self.sizes = sizes
         self.indices = indices or {}
         self.frozen = frozen or {}
@@ -166,7 +175,8 @@ class Lowerer:
 
     def child(self, **kw: object) -> "Lowerer":
         args = dict(indices=self.indices, frozen=self.frozen, generic=self.generic,
-                    cost_args=self.cost_args, notes=self.notes, locals_=self.locals, depth=self.depth + 1)
+                    cost_args=self.cost_args, notes=self.notes, locals_=self.locals, depth=self.depth + 1,
+                    floors=self.floors)
         position = kw.pop("position", self.position)
         args.update(kw)  # type: ignore[arg-type]
         if self.depth > 60:
@@ -371,6 +381,15 @@ class Lowerer:
         if held in self.frozen:
             return self.frozen[held]  # an entry held as a variable of its own while differentiating
         f = self.ctx.families.get(key)
+        if key in self.floors and len(idx) == 1 and idx[0] <= self.floors[key]:
+            return leaf(names.entry_name(key, idx))
+        if f is not None and f.body is not None and len(idx) == 1 and _mentions_itself(f):
+            # a recurrence h_t = F(h_{t-1}): its start is given (h_0 = 0) or free
+            start = f"{key}_{idx[0]}"
+            if start in self.ctx.quantities:
+                return self.qval(start)
+            if idx[0] <= 0:
+                return leaf(names.entry_name(key, idx))
         if f is not None and f.body is not None and len(f.params) == len(idx):
             bound = dict(self.indices)
             bound.update(zip(f.params, idx))
@@ -498,6 +517,10 @@ class Lowerer:
         # x_i where x_i is a vector of its own (a row of X) is no entry of a given x
         own_vector = k in c.family_vectors and len(idx) == 1 and (
             k in c.family_dims or (k not in c.quantities and k not in c.shapes))
+        named = f"{k}_{idx[0]}" if len(idx) == 1 else None
+        if named is not None and named in c.quantities and k in c.quantities and k not in c.shapes \
+                and k not in self.frozen:
+            return self.qval(named)  # g_t at t = 1 where g is a scalar and g_1 is given: that g_1
         if self.family_only != k and (k in c.quantities or k in self.frozen or k in c.shapes) and not own_vector:
             if k in self.frozen:
                 return self._frozen_entry(k, idx, s.span)
@@ -543,6 +566,8 @@ class Lowerer:
             if not isinstance(it, ir.Symbol) or it.sub:
                 return False
             b = it.base
+            if it.style == "label":
+                continue  # w_z beside a defined z_t: the weight of z
             if b in self.indices or names.key(it) in self.sizes:
                 return False
             if len(b) > 1 or (b.isalpha() and b.isupper()):

@@ -117,9 +117,11 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     matrices = readings.matrix_names(chains)  # type: ignore[arg-type]
     damaged = any(n.code == "SC300" for n in doc.notes)
     singles, defined = readings.single_capitals(chains)  # type: ignore[arg-type]
+    gates = readings.gate_letters(chains)  # type: ignore[arg-type]
     pending: list[tuple[object, object]] = []
     pending_for = [-1]
     for fi, row, chain, grp in parsed:
+        chain = readings.relabel_subscripts(chain, gates)  # type: ignore[arg-type]
         chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
         for msg, span in notes:
             diags.append(Diagnostic("SC305", msg, span, path))
@@ -260,6 +262,10 @@ def _stated_for_all(doc: Document, k: int, words: tuple[str, ...]) -> bool:
         return False
     after = doc.fragments[k + 1].prose_before.text.lower().strip()[:40] if k + 1 < len(doc.fragments) else ""
     if any(after.startswith(p + " " + w) for w in words for p in ("is", "be")):
+        return True
+    # "$Q \in \mathbb{R}^{2\times 2}$ symmetric positive definite", "… is a symmetric matrix"
+    if any(after.startswith(w) for w in words) or (
+            after.startswith(("is a ", "is an ", "be a ", "be an ")) and any(w in after[:30] for w in words)):
         return True
     # "symmetric positive definite covariance $\Sigma \in \mathbb{R}^{d\times d}$": the
     # adjective in the words just before the declaration (a noun or two between them)

@@ -62,6 +62,36 @@ def single_capitals(chains: list[ir.Chain]) -> tuple[frozenset[str], frozenset[s
     return frozenset(singles), frozenset(defined)
 
 
+def gate_letters(chains: list[ir.Chain]) -> frozenset[str]:
+    """Letters that name quantities of their own and so label the weights that feed them:
+    with z_t = σ(w_z x_t + u_z h_{t-1}) defined, the z of w_z says which gate w belongs to;
+    it is no index.  A letter that is ever an index (a sum's, or the subscript of a name
+    being defined) is not one."""
+    named, indices = set(), set()
+    for ch in chains:
+        lhs = ch.items[0] if ch.ops and ch.ops[0] == "=" else None
+        if isinstance(lhs, ir.Symbol) and lhs.sub and len(lhs.base) == 1 and lhs.base.islower():
+            named.add(lhs.base)
+            indices |= {s.base for it in lhs.sub for s in irutil.symbols(it)}
+        for n in irutil.walk(ch):
+            if isinstance(n, ir.Sum) and n.index is not None:
+                indices.add(n.index.base)
+    return frozenset(named - indices)
+
+
+def relabel_subscripts(chain: ir.Chain, letters: frozenset[str]) -> ir.Chain:
+    """w_z → w with the label z (see ``gate_letters``)."""
+    if not letters:
+        return chain
+
+    def fn(n: object) -> object | None:
+        if isinstance(n, ir.Symbol) and n.sub and len(n.sub) == 1 and isinstance(n.sub[0], ir.Symbol) \
+                and n.sub[0].base in letters and not n.sub[0].sub and n.sub[0].style != "label":
+            return dataclasses.replace(n, sub=(dataclasses.replace(n.sub[0], style="label"),))
+        return None
+    return irutil.rebuild(chain, fn)  # type: ignore[return-value]
+
+
 def matrix_names(chains: list[ir.Chain]) -> set[str]:
     out = set()
     for ch in chains:

@@ -339,7 +339,7 @@ class _Screen:
         inst = insts[0]
         low = _MemoLowerer(ctx, dict(inst.sizes), indices=inst.indices, notes=set(),
                            cost_args=decider.cost_args(st), generic=inst.generic,  # type: ignore[attr-defined]
-                           locals_=decider.locals(st))  # type: ignore[attr-defined]
+                           locals_=decider.locals(st), floors=inst.floors)  # type: ignore[attr-defined]
         low.position = st.relation.span.start
         low.symmetric = frozenset(getattr(st, "symmetric", ()))
         self.low = low

@@ -577,6 +577,14 @@ class ShapeInference:
                 return self.of(fd.body)
             return self.of(node.args[0]) if node.args else None
         if isinstance(node, ir.Deriv):
+            num = unwrap(node.num) if node.num is not None else None
+            if node.kind == "nabla" and not node.wrt and node.order == 1 and isinstance(num, ir.Mul) \
+                    and len(num.factors) == 2 and isinstance(num.factors[0], ir.Symbol) \
+                    and names.key(num.factors[0]) in c.functions and isinstance(num.factors[1], ir.Paren) \
+                    and len(num.factors[1].items) == 1:
+                arg = num.factors[1].items[0]
+                got = self.of(arg)  # ∇f(w) of a scalar f: shaped like w
+                return PENDING if got is None and self._candidate(arg) is not None else got
             if node.num is None or len(node.wrt) != 1:
                 return None
             var = node.wrt[0][0]

@@ -434,6 +434,16 @@ CASES = [
      "$\\ell = -\\sum_{i=1}^{K} y_i \\log p_i$.\n\n"
      "$$\\nabla_{p} \\ell = -y \\oslash p$$\n$$\\nabla_{p} \\ell = y \\oslash p$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
+    ("functions named with \\operatorname read like \\tanh: sech, artanh, erf",
+     "$$\\frac{d}{dx}\\tanh x = \\operatorname{sech}^2 x$$\n$$\\frac{d}{dx}\\tanh x = \\operatorname{sech} x$$\n"
+     "$$\\frac{d}{dx}\\operatorname{erf}(x) = \\frac{2}{\\sqrt{\\pi}} e^{-x^2}$$\n",
+     [(1, "verified"), (2, "refuted"), (3, "proved")]),
+    ("w^\\star and w^{+} are names; 'symmetric' right after the declaration is an assumption",
+     "Let $Q \\in \\mathbb{R}^{2\\times 2}$ symmetric and $f(w) = \\tfrac12 w^T Q w - b^T w$.\n\n"
+     "$$w^{+} = w - Q^{-1} \\nabla f(w) = Q^{-1} b$$\n$$w^\\star = Q^{-1} b$$\n"
+     "$$\\nabla f(w^\\star) = 0$$\n$$\\nabla f(w^{+}) = b$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "verified"), (4, "definition"),
+      (5, "verified"), (6, "refuted")]),
 ]
 
 

@@ -26,7 +26,7 @@ SYM = [
     (r"\hat{y}_{11}", "(sym y hat sub=11)"),
     (r"\mathbf{X}_0", "(sym X bold sub=0)"),
     (r"\mathbf{X}_{0}", "(sym X bold sub=0)"),
-    (r"s_{\text{out}}", "(sym s sub=out [(text 'out')])"),
+    (r"s_{\text{out}}", "(sym s sub=out)"),
     ("x_j", "(sym x sub=j)"),
     ("(W^T)_{ij}", "(entry (T (sym W)) (sym i) (sym j))"),
     (r"\begin{pmatrix} a \\ + b \end{pmatrix}", "(matrix pmatrix [(sym a)] [(add + (sym b))])"),
@@ -43,7 +43,7 @@ SYM = [
     (r"\sigma'(x)", "(apply (sym sigma ') (sym x))"),
     ("x_{10}", "(sym x sub=10)"),
     ("x_ij", "(mul juxt (sym x sub=i) (sym j))"),
-    (r"w_{\text{no}}^{(1)}", "(sym w sub=no [(text 'no')] lab=(1))"),
+    (r"w_{\text{no}}^{(1)}", "(sym w sub=no lab=(1))"),
     ("x^{(l)}", "(sym x lab=(l))"),
     (r"x^{\text{true}}", "(sym x lab=true)"),
 ]
@@ -154,7 +154,7 @@ SUMS = [
     (r"\sum_{i=1}^{n} x_i", "(sum (sym i) from (num 1) to (sym n) (sym x sub=i))"),
     (r"\sum_{i=1}^n x_i", "(sum (sym i) from (num 1) to (sym n) (sym x sub=i))"),
     (r"\sum_{j=1}^{s_{\text{out}}} W_{ji}",
-     "(sum (sym j) from (num 1) to (sym s sub=out [(text 'out')]) (sym W sub=ji))"),
+     "(sum (sym j) from (num 1) to (sym s sub=out) (sym W sub=ji))"),
     (r"\sum_i x_i", "(sum (sym i) (sym x sub=i))"),
     (r"\sum_{i \in S} x_i", "(sum (sym i) over (sym S) (sym x sub=i))"),
     (r"\sum (Y - \hat{Y})^2", "(sum _ (pow (paren ( (add + (sym Y) - (sym Y hat))) (num 2)))"),
@@ -220,7 +220,7 @@ RELATIONS = [
 ]
 MISC = [
     (r"\underbrace{\mathbf{u}}_{(s_{\text{out}}\times 1)}",
-     "(brace (sym u bold) (paren ( (mul times (sym s sub=out [(text 'out')]) (num 1))))"),
+     "(brace (sym u bold) (paren ( (mul times (sym s sub=out) (num 1))))"),
     (r"\overbrace{a}^{n}", "(brace (sym a) (sym n))"),
     (r"\mathbb{R}^{m \times n}", "(set R (sym m) (sym n))"),
     (r"\mathbb R^n", "(set R (sym n))"),

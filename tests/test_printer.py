@@ -40,7 +40,7 @@ def symbols(draw) -> ir.Symbol:
         elif kind == "comma":
             sub = (ir.Symbol("i", S), ir.Number(draw(st.sampled_from(["10", "12"])), S))
         else:
-            sub = (ir.Text(draw(st.sampled_from(["out", "in"])), S),)
+            sub = (ir.Symbol(draw(st.sampled_from(["out", "in"])), S),)  # a word subscript is one name
     label = draw(st.sampled_from([None, None, "(1)", "(2)", "(l)", "pred", "true"]))
     prime = draw(st.sampled_from([0, 0, 0, 1]))
     return ir.Symbol(base, S, style, accent, label, sub,
@@ -51,6 +51,8 @@ def _sub_text(sub: tuple) -> str:
     text = sub_latex(sub)
     if len(sub) == 1 and isinstance(sub[0], ir.Text):
         return sub[0].text
+    if len(sub) == 1 and isinstance(sub[0], ir.Symbol) and len(sub[0].base) > 1:
+        return sub[0].base  # \operatorname{in}, \text{out}: the word
     return text
 
 

@@ -111,6 +111,9 @@ def sub_items(s: Script, pos: dict, row) -> tuple[object, ...]:
     if isinstance(node, EmptyGroup):
         raise ReadError("empty subscript", s.span)
     if isinstance(node, (Word, ir.Text)):
+        word = node.text.strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]+", word):
+            return (ir.Symbol(word, node.span),)  # W_{\text{out}}: a name, like W_{out}
         return (ir.Text(node.text, node.span),)
     parts = list(node.factors) if isinstance(node, ir.Mul) and set(node.ops) == {"juxt"} \
         and all(isinstance(f, (ir.Symbol, ir.Number)) for f in node.factors) else [node]

@@ -48,7 +48,11 @@ REL_OPS = {
 }
 MUL_OPS = {"\\cdot": "cdot", "·": "cdot", "⋅": "cdot", "\\times": "times", "×": "times",
            "\\odot": "odot", "⊙": "odot", "\\oslash": "oslash", "⊘": "oslash", "\\circ": "odot", "∘": "odot", "\\bullet": "bullet",
-           "∙": "bullet", ".": "dot", "/": "/", "*": "ast", "\\ast": "ast"}
+           "∙": "bullet", ".": "dot", "/": "/", "*": "ast", "\\ast": "ast", "\\star": "ast"}
+# functions of one argument written with \operatorname or a declared operator; read like \tanh
+OPERATOR_FUNCTIONS = frozenset({"sech", "csch", "coth", "sec", "csc", "cot", "arcsin", "arccos", "arctan",
+                                "arsinh", "arcosh", "artanh", "arcsinh", "arccosh", "arctanh", "erf", "erfc",
+                                "sinh", "cosh", "tanh", "sin", "cos", "tan", "exp", "log", "ln"})
 ELLIPSIS_KIND = {"\\vdots": "v", "⋮": "v", "\\ddots": "d", "⋱": "d"}
 DELIMS = {"LPAR": "(", "LBRACK": "[", "LBRACED": "{", "LBAR": "|", "LDBAR": "||"}
 _TEXT_CMD = re.compile(r"^\\([A-Za-z]+\*?)\s*\{([^{}]*)\}$")
@@ -147,6 +151,9 @@ class Reader(metaclass=_Auto):
         span = self.tspan(ch[0])
         if cmd in ("mathrm", "textrm") and re.fullmatch(r"\s*[A-Za-z]\s*", content):
             return ir.Symbol(content.strip(), span)
+        if cmd in ("operatorname", "operatorname*", "mathrm") and content.strip() in OPERATOR_FUNCTIONS:
+            # \DeclareMathOperator{\sech}{sech}, \operatorname{arctanh}: read like \tanh
+            return FuncHead(ir.Symbol(content.strip(), span), span)
         return Word(content, cmd, span)
 
     def top(self, p, ch):
@@ -160,6 +167,10 @@ class Reader(metaclass=_Auto):
 
     def star_group(self, p, ch):
         return StarMark(self.pspan(p))
+
+    def sign_group(self, p, ch):  # w^{+}, x^{-}: a label, as in w^+ for the next iterate
+        tok = next(c for c in ch if isinstance(c, Token) and c.value in ("+", "-", "−"))
+        return Word(tok.value.replace("−", "-"), "mark", self.pspan(p))
 
     def partial(self, p, ch):
         return PartialMark(1, self.tspan(ch[0]))
