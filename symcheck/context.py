@@ -144,6 +144,9 @@ class Context:
 _BUILTIN_NAMES = frozenset({"tr", "trace", "Tr", "det", "exp", "log", "ln", "sin", "cos", "tan", "sqrt",
                             "abs", "max", "min", "softmax", "logsumexp", "LSE", "diag", "rank"})
 
+# cos(u, v) = uᵀv/(‖u‖‖v‖): with two arguments a document's own function, not the cosine
+_UNARY_BUILTINS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "sqrt", "abs"})
+
 _CONDITION_CUES = ("condition", "solve", "satisf", "optimum", "optimal", "stationary", "minimum",
                    "minimi", "reduce to", "normal equation", "must hold", "take the form", "set to zero",
                    "equal to zero", "vanish")
@@ -452,9 +455,13 @@ class Builder:
                 return Statement(rel, "definition", 0, defines=k)
         fam = _grid_family(rhs, set())
         sym, transposed = _lhs_symbol(lhs)
+        if transposed and sym is not None and isinstance(unwrap(rhs), ir.Symbol) \
+                and names.key(unwrap(rhs)) == names.key(sym):
+            return Statement(rel, "claim", 0)  # J^T = J says J is symmetric; it defines nothing
         # f(x) = … : a function definition
         fdef = self._function_lhs(lhs)
-        if fdef is not None and fdef[0] in _BUILTIN_NAMES:
+        if fdef is not None and fdef[0] in _BUILTIN_NAMES and not (
+                len(fdef[1]) >= 2 and fdef[0] in _UNARY_BUILTINS and fdef[0] not in c.functions):
             fdef = None  # tr(ABC) = tr(CAB) states a property of the trace, it does not define tr
         if pos == 0 and fdef is not None and fdef[0] not in c.quantities:
             name, params = fdef

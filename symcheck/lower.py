@@ -652,10 +652,11 @@ class Lowerer:
         if not mats:
             return sp.Add(*[as_scalar(v) for v in vals])
         shp = mats[0].shape  # type: ignore[union-attr]
-        if 1 in shp and all(is_matrix(v) and v.shape == shp or _plain_number(v) for v in vals):
-            # 1 - h ⊙ h, 2σ(2z) - 1 with vectors: a number added to a vector, entry by entry
+        if all(is_matrix(v) and v.shape == shp or _plain_number(v) for v in vals):
+            # 1 - h ⊙ h, 2σ(2z) - 1, A ⊙ (1 - A): a number added to a vector or a matrix, entry by
+            # entry (notes write I for the identity)
             if any(_plain_number(v) for v in vals):
-                self.notes.add("read a number added to a vector entry by entry")
+                self.notes.add("read a number added to a vector or matrix entry by entry")
             vals = [sp.ones(*shp) * as_scalar(v) if _plain_number(v) else v for v in vals]
         for v in vals:
             if not is_matrix(v) or v.shape != shp:  # type: ignore[union-attr]
@@ -845,6 +846,12 @@ class Lowerer:
             listed = self._over_free_index(n.args[0])
             if listed is not None:
                 return functions.diag(listed)  # S = diag(p_i (1 - p_i)): one entry per i
+        if name == "diag" and len(n.args) > 2 and any(isinstance(a, ir.Ellipsis) for a in n.args):
+            # diag(d_1, \dots, d_d): the column d_1 … d_d, as a matrix with \vdots would write it
+            col = ir.Matrix(tuple((dataclasses.replace(a, kind="v") if isinstance(a, ir.Ellipsis) else a,)
+                                  for a in n.args), "bmatrix", n.span)
+            v = self.grid(col)
+            return functions.diag(sp.Matrix(list(v)))  # type: ignore[arg-type]
         args = [self.lower(a) for a in n.args]
         if n.func.prime:
             fn = self._callable(dataclasses.replace(n.func, prime=0)) or functions.lookup(name)
@@ -866,7 +873,7 @@ class Lowerer:
                 return sp.Matrix(shp[0], shp[1], lambda i, j: fn(*[a[i, j] if is_matrix(a) else a for a in cols]))
             return fn(*args)
         kn = functions.lookup(name)
-        if kn is None and names.key(n.func) in self.ctx.functions:
+        if names.key(n.func) in self.ctx.functions and (kn is None or len(n.args) != 1):
             return self.call(self.ctx.functions[names.key(n.func)], n.func, ir.Paren(n.args, "(", n.span))
         if kn is None or len(args) != 1:
             raise LowerError("unsupported", f"unknown function {name}", n.span)
@@ -1045,7 +1052,14 @@ class Lowerer:
             raise LowerError("shape", "block rows have different widths", m.span)
         return sp.Matrix.vstack(*blocks)
 
-    _Matrix = grid
+    def _Matrix(self, m: ir.Matrix) -> Value:
+        v = self.grid(m)
+        if m.env in ("vmatrix", "Vmatrix") and is_matrix(v):
+            # |a b; c d| written with vmatrix: the determinant, a number
+            if v.shape[0] != v.shape[1]:  # type: ignore[union-attr]
+                raise LowerError("shape", f"the determinant of a {shape_text(v)} matrix", m.span)
+            return functions.cofactor_det(v) if v.shape[0] <= 4 else v.det()  # type: ignore[union-attr]
+        return v
 
     def _Sum(self, n: ir.Sum) -> Value:
         if n.index is None:

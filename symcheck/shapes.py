@@ -561,6 +561,8 @@ class ShapeInference:
                                              and 1 in (self.uf.find(b[0]), self.uf.find(b[1]))):
                 self.uf.union(b[0], b[1])  # a power or an inverse of a matrix: square
             return b
+        if isinstance(node, ir.Matrix) and node.env in ("vmatrix", "Vmatrix"):
+            return None  # a determinant written with bars
         if isinstance(node, ir.Matrix):
             g = self.grid_shape(node)
             return PENDING if g is None else g

@@ -444,6 +444,27 @@ CASES = [
      "$$\\nabla f(w^\\star) = 0$$\n$$\\nabla f(w^{+}) = b$$\n",
      [(1, "definition"), (1, "definition"), (3, "definition"), (3, "verified"), (4, "definition"),
       (5, "verified"), (6, "refuted")]),
+    ("a recurrence h_t = F(h_{t-1}) read at a generic step; w_z beside a defined z_t is z's weight",
+     "$$z_t = \\sigma(w_z x_t + u_z h_{t-1})$$\n$$h_t = (1 - z_t) h_{t-1} + z_t \\tanh(x_t)$$\n"
+     "$$\\frac{\\partial z_t}{\\partial h_{t-1}} = z_t (1 - z_t) u_z$$\n"
+     "$$\\frac{\\partial h_t}{\\partial h_{t-1}} = (1 - z_t) + (\\tanh(x_t) - h_{t-1}) z_t (1 - z_t) u_z$$\n"
+     "$$\\frac{\\partial h_t}{\\partial h_{t-1}} = (\\tanh(x_t) - h_{t-1}) z_t (1 - z_t) u_z$$\n",
+     [(1, "definition"), (2, "definition"), (3, "proved"), (4, "proved"), (5, "refuted")]),
+    ("operator words: tr without parentheses, a word function, vmatrix is a determinant, W^{(2)\\top}",
+     "Let $A, B \\in \\mathbb{R}^{3 \\times 3}$, $H = A B$ and $\\mathrm{FL}(p) = -(1-p)^2 \\log p$.\n\n"
+     "$$\\operatorname{tr} H = \\operatorname{tr}(B A)$$\n$$\\operatorname{tr} H = \\operatorname{tr}(A^T B)$$\n"
+     "$$\\mathrm{FL}(0.5) = \\tfrac14 \\log 2$$\n"
+     "$$\\begin{vmatrix} 2 & 1 \\\\ 4 & 3 \\end{vmatrix} = 2$$\n$$\\begin{vmatrix} 2 & 1 \\\\ 4 & 3 \\end{vmatrix} = 3$$\n"
+     "$$\\operatorname{tr}(A^{(2)\\top} B) = \\operatorname{tr}(B^\\top A^{(2)})$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"),
+      (5, "proved"), (6, "proved"), (7, "refuted"), (8, "proved")]),
+    ("diag of a list with an ellipsis; a number minus a matrix is entrywise; J^T = J is a claim",
+     "Let $d \\in \\mathbb{R}^n$, $x \\in \\mathbb{R}^n$, $D = \\operatorname{diag}(d_1, \\dots, d_n)$ and "
+     "$A \\in \\mathbb{R}^{n \\times m}$.\n\n"
+     "$$x^\\top D x = \\sum_{i=1}^{n} d_i x_i^2$$\n$$x^\\top D x = \\sum_{i=1}^{n} d_i x_i$$\n"
+     "$$A \\odot (1 - A) = A - A \\odot A$$\n$$D^\\top = D$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"),
+      (5, "proved"), (6, "proved")]),
 ]
 
 

@@ -202,8 +202,24 @@ def _describe(tok: Token) -> str:
     return f"{tok.value!r}"
 
 
+_LABEL_T = re.compile(r"\^\{(\s*\([^(){}]*\)\s*)(\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\}|T|\\prime)\s*\}")
+
+
+def _split_label_transpose(src: str) -> str:
+    """``w^{(2)\\top}``: a layer label and a transpose in one superscript, rewritten as
+    ``w^{(2)}^T`` padded with spaces, so every offset into the row stays where it was."""
+    def fn(m: re.Match) -> str:
+        mark = "'" if m.group(2) == "\\prime" else "^T"
+        out = "^{" + m.group(1) + "}" + mark
+        return out + " " * (len(m.group(0)) - len(out))
+    return _LABEL_T.sub(fn, src)
+
+
 def _run(row: MappedText) -> object:
     """Parse and read; every failure becomes a ParseFailure."""
+    split = _split_label_transpose(row.text)
+    if split != row.text:
+        row = MappedText(split, row.offsets)  # same length: every offset stays
     text = row.text
     m = _TRAILING.search(text)
     end = m.start() if m else len(text)

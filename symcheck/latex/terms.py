@@ -20,6 +20,9 @@ from symcheck.latex.marks import (HEADS, DerivHead, FuncHead, NablaHead, Partial
 
 Item = tuple  # (op: str | None, node)
 
+# operators written as words that apply to the next factor without parentheses (\operatorname{tr} H)
+OPERATOR_WORDS = frozenset({"tr", "Tr", "trace", "det", "diag", "Diag", "rank", "sign", "sgn", "vec", "softmax",
+                            "exp", "log", "ln"})
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
 
@@ -114,10 +117,19 @@ def _bind(items: list[Item]) -> object:
             items[k] = (op, app)
         elif isinstance(node, Word):
             paren = juxt_next and isinstance(nxt[1], ir.Paren) and nxt[1].delim == "("
+            word = node.text.strip()
+            named = node.cmd.startswith(("operatorname", "mathrm", "mathit", "mathsf")) and _IDENT.match(word)
             if paren and (_IDENT.match(node.text) or node.cmd.startswith("operatorname")):
-                func = ir.Symbol(node.text.strip(), node.span)
+                func = ir.Symbol(word, node.span)
                 items[k] = (op, ir.Apply(func, nxt[1].items, union(node.span, nxt[1].span)))
                 del items[k + 1]
+            elif named and juxt_next and word in OPERATOR_WORDS:
+                # \operatorname{tr} H, \mathrm{diag}\, v: the operator applied to what follows
+                func = ir.Symbol(word, node.span)
+                items[k] = (op, ir.Apply(func, (nxt[1],), union(node.span, nxt[1].span)))
+                del items[k + 1]
+            elif named:
+                items[k] = (op, ir.Symbol(word, node.span))  # \mathrm{FL}, \operatorname{df}: a name
             else:
                 items[k] = (op, ir.Text(node.text, node.span))
         elif isinstance(node, ir.Symbol) and node.prime and juxt_next \
