@@ -246,7 +246,16 @@ MISC = [
     # the bar of a condition separates arguments; it opens no absolute value
     (r"\mathcal{N}(x \mid \mu, \sigma^2)",
      "(mul juxt (sym N cal) (paren ( (sym x) (sym mu) (pow (sym sigma) (num 2))))"),
-    (r"p(x \mid \theta)", "(mul juxt (sym p) (paren ( (sym x) (sym theta)))"),
+    (r"p(x \mid \theta)", "(mul juxt (sym p) (paren ( (sym x) (sym theta)))"),    # words: a \mathrm label, an operator applied without parentheses, a function named by a word
+    (r"\pi_1^{\mathrm{new}}", "(sym pi sub=1 lab=new)"),
+    (r"\operatorname{tr} H", "(apply (sym tr) (sym H))"),
+    (r"\mathrm{FL}", "(sym FL)"),
+    (r"\operatorname{sech}^2 x", "(pow (apply (sym sech) (sym x)) (num 2))"),
+    # a layer label and a transpose in one superscript
+    (r"W^{(2)\top}", "(T (sym W lab=(2)))"),
+    (r"w^{+}", "(sym w lab=+)"),
+    (r"w^\star", "(sym w lab=*)"),
+    (r"s_{\text{in}}", "(sym s sub=in)"),
 ]
 TABLE = SYM + SUP + WORDS + PRODUCTS + GROUPS + MATRICES + SUMS + DERIVS + CASES + RELATIONS + MISC
 

@@ -88,6 +88,8 @@ def classify_sup(s: Script) -> tuple[str, object]:
         return ("label", "*")
     if isinstance(node, (Word, ir.Text)):
         return ("label", node.text.strip())
+    if isinstance(node, ir.Symbol) and len(node.base) > 1 and _WRAPPED_TEXT.match(raw):
+        return ("label", node.base)  # x^{\mathrm{new}}: read as a name since \mathrm words are names
     if _label_paren(node):
         return ("label", re.sub(r"\s+", "", raw))
     if _LETTERS2.match(raw):
