@@ -92,6 +92,7 @@ class Context:
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
+    orthogonal: set[str] = field(default_factory=set)  # matrices the text calls orthogonal (not modelled)
     # names the conditions determine ("Solving them, b = …"): key → those conditions
     solved: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
     solving: set[int] = field(default_factory=set)  # the statements that restate them

@@ -390,6 +390,51 @@ def simplex_vectors(doc: Document, ctx: context.Context) -> None:
             ctx.simplex.add(names.key(node))
 
 
+_ORTHOGONAL = ("orthogonal", "orthonormal", "unitary", "rotation")
+
+
+def orthogonal_matrices(doc: Document, ctx: context.Context) -> None:
+    """"$U \\in \\mathbb{R}^{n\\times d}$ has orthonormal columns", "$V$ is orthogonal",
+    "the orthogonal matrix $Q$": recorded, so that no counterexample built from a general
+    U is ever reported (symcheck does not sample orthogonal matrices)."""
+    from symcheck.latex import parser
+
+    frags = doc.fragments
+    for k, frag in enumerate(frags):
+        if frag.display:
+            continue
+        before = frag.prose_before.text.lower()[-24:]
+        after = (frags[k + 1].prose_before.text if k + 1 < len(frags) else
+                 (doc.prose_after.text if doc.prose_after else "")).lower().strip()[:32]
+        said_after = after.startswith(("is ", "are ", "has ", "have ", "be ")) and any(w in after for w in _ORTHOGONAL)
+        if not (said_after or any(w in before for w in _ORTHOGONAL)):
+            continue
+        node = parser.parse_expr(frag.text)
+        if isinstance(node, ir.Chain) and node.items:
+            node = node.items[0]
+        elif isinstance(node, ir.Relation):
+            node = node.lhs
+        if isinstance(node, ir.Symbol) and not node.sub:
+            ctx.orthogonal.add(names.key(node))
+
+
+def _orthogonal_review(ctx: context.Context, st: object, out: Outcome) -> Outcome:
+    """A counterexample that uses a general matrix where the text says it is orthogonal
+    refutes nothing: undecided, with the reason."""
+    from symcheck.examples import _reaches
+
+    if out.code not in ("SC100", "SC101") or not ctx.orthogonal:
+        return out
+    rel = st.relation  # type: ignore[attr-defined]
+    hit = sorted(k for k in ctx.orthogonal if _reaches(ctx, rel, {k}))
+    if not hit:
+        return out
+    which = ", ".join(names.display(k) for k in hit)
+    return Outcome("SC202", f"undecided: the text says {which} is orthogonal (or has orthonormal columns); "
+                            "symcheck does not model that, and the counterexample found uses a general matrix",
+                   ("orthogonality not modelled",))
+
+
 def prose_declarations(doc: Document, builder: context.Builder) -> None:
     """"$W$ is an $m\\times n$ matrix", "an $s$-dimensional vector $\\mathbf x$"."""
     from symcheck.latex import parser
@@ -468,6 +513,7 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
     ctx = builder.finish()
     _late_definitions(ctx, doc)
     simplex_vectors(doc, ctx)
+    orthogonal_matrices(doc, ctx)
     regions(doc, ctx)
     shapes.infer(ctx)
     solutions.mark_solved(ctx)
@@ -602,6 +648,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             if out.code == "SC100":
                 out = lost_prime(decider, st, out)
             out = examples.review(st, out)  # a number the worked example computes is not refuted for all values
+            out = _orthogonal_review(ctx, st, out)
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
             anchor[st.group] = rel.lhs
         elif st.role == "claim" and out.code in ("SC001", "SC002"):

@@ -70,8 +70,11 @@ def gate_letters(chains: list[ir.Chain]) -> frozenset[str]:
     named, indices = set(), set()
     for ch in chains:
         lhs = ch.items[0] if ch.ops and ch.ops[0] == "=" else None
-        if isinstance(lhs, ir.Symbol) and lhs.sub and len(lhs.base) == 1 and lhs.base.islower():
-            named.add(lhs.base)
+        if isinstance(lhs, ir.Symbol) and lhs.sub and len(lhs.base) == 1 and lhs.base.islower() \
+                and not lhs.accent and all(isinstance(it, ir.Symbol) and len(it.base) == 1 and it.base.islower()
+                                           for it in lhs.sub):
+            named.add(lhs.base)  # z_t, r_t: a quantity indexed by a letter (not ŵ_λ, a label)
+        if isinstance(lhs, ir.Symbol) and lhs.sub:
             indices |= {s.base for it in lhs.sub for s in irutil.symbols(it)}
         for n in irutil.walk(ch):
             if isinstance(n, ir.Sum) and n.index is not None:
@@ -85,7 +88,8 @@ def relabel_subscripts(chain: ir.Chain, letters: frozenset[str]) -> ir.Chain:
         return chain
 
     def fn(n: object) -> object | None:
-        if isinstance(n, ir.Symbol) and n.sub and len(n.sub) == 1 and isinstance(n.sub[0], ir.Symbol) \
+        if isinstance(n, ir.Symbol) and len(n.base) == 1 and n.sub and len(n.sub) == 1 \
+                and isinstance(n.sub[0], ir.Symbol) \
                 and n.sub[0].base in letters and not n.sub[0].sub and n.sub[0].style != "label":
             return dataclasses.replace(n, sub=(dataclasses.replace(n.sub[0], style="label"),))
         return None

@@ -465,6 +465,17 @@ CASES = [
      "$$A \\odot (1 - A) = A - A \\odot A$$\n$$D^\\top = D$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"),
       (5, "proved"), (6, "proved")]),
+    ("a matrix the text calls orthogonal is not modelled: no counterexample from a general one",
+     "Let $X = U D V^T$ where $U \\in \\mathbb{R}^{3 \\times 3}$ is orthogonal and "
+     "$D, V \\in \\mathbb{R}^{3 \\times 3}$.\n\n"
+     "$$X^T X = V D^T D V^T$$\n$$X^T X = V D V^T$$\n$$X = U D V^T$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "undecided"),
+      (4, "undecided"), (5, "proved")]),
+    ("a Greek subscript on a defined name is a label: argmin over w still reads w",
+     "Let $X \\in \\mathbb{R}^{4 \\times 2}$, $y \\in \\mathbb{R}^4$ and "
+     "$\\hat w_\\lambda = (X^T X + \\lambda I)^{-1} X^T y$.\n\n"
+     "$$(X^T X + \\lambda I) \\hat w_\\lambda = X^T y$$\n$$(X^T X + \\lambda I) \\hat w_\\lambda = X y$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
 ]
 
 
