@@ -476,6 +476,10 @@ CASES = [
      "$\\hat w_\\lambda = (X^T X + \\lambda I)^{-1} X^T y$.\n\n"
      "$$(X^T X + \\lambda I) \\hat w_\\lambda = X^T y$$\n$$(X^T X + \\lambda I) \\hat w_\\lambda = X y$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
+    ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
+     "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
+     "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
+     [(1, "definition"), (3, "refuted"), (4, "proved")]),
 ]
 
 
