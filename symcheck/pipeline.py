@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from symcheck import context, costs, irutil, namecheck, names, shapes, solutions
 from symcheck.decide import Decider, Outcome
@@ -362,12 +363,12 @@ def _hint(f: ir.ParseFailure) -> tuple[str, ...]:
 
 
 _SIMPLEX = ("one-hot", "one hot", "probability vector", "sums to one", "sum to one")
+_ORTHOGONAL = ("orthogonal", "orthonormal", "unitary", "rotation")
 
 
-def simplex_vectors(doc: Document, ctx: context.Context) -> None:
-    """"a one-hot target $y$", "$y$ is one-hot", "$q$ is a probability vector": its
-    entries sum to one, and the engine samples it that way (soft labels included,
-    so what holds for them holds for every one-hot vector)."""
+def _described(doc: Document, said: Callable[[str, str], bool]) -> Iterator[str]:
+    """Names written alone in inline math (or as the left side of a declaration) that the
+    words just before or just after describe: ``said(before, after)``, both lower-case."""
     from symcheck.latex import parser
 
     frags = doc.fragments
@@ -377,37 +378,7 @@ def simplex_vectors(doc: Document, ctx: context.Context) -> None:
         before = frag.prose_before.text.lower()[-32:]
         after = (frags[k + 1].prose_before.text if k + 1 < len(frags) else
                  (doc.prose_after.text if doc.prose_after else "")).lower().strip()[:40]
-        if not (any(w in before for w in _SIMPLEX) or
-                (after.startswith(("is ", "are ", "be ")) and any(w in after[:28] for w in _SIMPLEX)) or
-                after.startswith(_SIMPLEX)):  # "with $y$ one-hot"
-            continue
-        node = parser.parse_expr(frag.text)
-        if isinstance(node, ir.Chain) and node.relations:
-            node = node.relations[0].lhs
-        elif isinstance(node, ir.Relation):
-            node = node.lhs
-        if isinstance(node, ir.Symbol) and not node.sub:
-            ctx.simplex.add(names.key(node))
-
-
-_ORTHOGONAL = ("orthogonal", "orthonormal", "unitary", "rotation")
-
-
-def orthogonal_matrices(doc: Document, ctx: context.Context) -> None:
-    """"$U \\in \\mathbb{R}^{n\\times d}$ has orthonormal columns", "$V$ is orthogonal",
-    "the orthogonal matrix $Q$": recorded, so that no counterexample built from a general
-    U is ever reported (symcheck does not sample orthogonal matrices)."""
-    from symcheck.latex import parser
-
-    frags = doc.fragments
-    for k, frag in enumerate(frags):
-        if frag.display:
-            continue
-        before = frag.prose_before.text.lower()[-24:]
-        after = (frags[k + 1].prose_before.text if k + 1 < len(frags) else
-                 (doc.prose_after.text if doc.prose_after else "")).lower().strip()[:32]
-        said_after = after.startswith(("is ", "are ", "has ", "have ", "be ")) and any(w in after for w in _ORTHOGONAL)
-        if not (said_after or any(w in before for w in _ORTHOGONAL)):
+        if not said(before, after):
             continue
         node = parser.parse_expr(frag.text)
         if isinstance(node, ir.Chain) and node.items:
@@ -415,7 +386,27 @@ def orthogonal_matrices(doc: Document, ctx: context.Context) -> None:
         elif isinstance(node, ir.Relation):
             node = node.lhs
         if isinstance(node, ir.Symbol) and not node.sub:
-            ctx.orthogonal.add(names.key(node))
+            yield names.key(node)
+
+
+def simplex_vectors(doc: Document, ctx: context.Context) -> None:
+    """"a one-hot target $y$", "$y$ is one-hot", "with $y$ one-hot", "$q$ is a probability
+    vector": its entries sum to one, and the engine samples it that way (soft labels
+    included, so what holds for them holds for every one-hot vector)."""
+    def said(before: str, after: str) -> bool:
+        return any(w in before for w in _SIMPLEX) or after.startswith(_SIMPLEX) or (
+            after.startswith(("is ", "are ", "be ")) and any(w in after[:28] for w in _SIMPLEX))
+    ctx.simplex.update(_described(doc, said))
+
+
+def orthogonal_matrices(doc: Document, ctx: context.Context) -> None:
+    """"$U \\in \\mathbb{R}^{n\\times d}$ has orthonormal columns", "$V$ is orthogonal",
+    "the orthogonal matrix $Q$": recorded, so that no counterexample built from a general
+    U is ever reported (symcheck does not sample orthogonal matrices)."""
+    def said(before: str, after: str) -> bool:
+        return any(w in before[-24:] for w in _ORTHOGONAL) or (
+            after.startswith(("is ", "are ", "has ", "have ", "be ")) and any(w in after[:32] for w in _ORTHOGONAL))
+    ctx.orthogonal.update(_described(doc, said))
 
 
 def _orthogonal_review(ctx: context.Context, st: object, out: Outcome) -> Outcome:
