@@ -106,6 +106,12 @@ def repair_definitions(ctx: Context, text: str, diags: list[Diagnostic], placed:
         for st in sorted(near, key=lambda st: -st.index):
             if st not in order:
                 order.append(st)
+    # a definition that two or more refuted rows use is suspected too, even when each row
+    # has a fix of its own: one slip upstream (a sign in Δ₂) explains them all at once
+    for st in ctx.statements:
+        if st.role == "definition" and st.chain_pos == 0 and st not in order and sum(
+                1 for r in refuted if r.index > st.index and st.defines in _keys(r.relation)) >= 2:
+            order.append(st)
     unexplained = {r.index for r in unfixed}
     examined = 0
     for st in order:
@@ -116,13 +122,16 @@ def repair_definitions(ctx: Context, text: str, diags: list[Diagnostic], placed:
         if field is None:
             continue
         users = [r for r in refuted if r.index > st.index and st.defines in _keys(r.relation)]
-        if not any(r.index in unexplained for r in users):
+        explains = any(r.index in unexplained for r in users)
+        if not explains and len(users) < 2:
             continue
         examined += 1
         if examined > MAX_DEFINITIONS:
             return
         reach = _reaching(ctx, st.defines)
         found = _search(ctx, st, field, users[:MAX_USERS], reach, verdicts, diags, placed, text, timeout)
+        if found is not None and not explains and len(found.fixed) < 2:
+            found = None  # rows that each have a fix: the definition must make two of them hold
         if found is not None:
             _report(st, found, text, lines, diags, placed)
             verdicts[st.index] = "SC111"

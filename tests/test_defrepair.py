@@ -98,3 +98,19 @@ def test_no_term_is_added_when_none_completes_the_sum() -> None:
     res = check_text(text, "doc.md", OPTS)
     [d] = [d for d in res.diagnostics if d.code == "SC100"]
     assert not any("add the missing term" in f.description for f in d.fixes)
+
+
+SIGN_DOC = ("Let $x \\in \\mathbb{R}^3$, $a = \\sigma(w^T x)$ and $L = \\tfrac12 (a - y)^2$.\n\n"
+            "$$\\delta = {sign}(a - y)\\, a (1 - a)$$\n\n"
+            "$$\\frac{{\\partial L}}{{\\partial w}} = \\delta\\, x$$\n\n"
+            "$$\\frac{{\\partial L}}{{\\partial x}} = \\delta\\, w$$\n")
+
+
+def test_a_sign_slip_in_a_definition_that_two_rows_use_is_found_even_when_each_row_has_a_fix() -> None:
+    text = SIGN_DOC.replace("{sign}", "-").replace("{{", "{").replace("}}", "}")
+    res = check_text(text, "doc.md", OPTS)
+    [d] = [d for d in res.diagnostics if d.code == "SC111"]
+    assert d.span.start == text.index("\\delta = ")
+    assert _tree(d.fixes[0].latex) == _tree("\\delta = (a - y)\\, a (1 - a)")
+    right = SIGN_DOC.replace("{sign}", "").replace("{{", "{").replace("}}", "}")
+    assert not [d for d in check_text(right, "doc.md", OPTS).diagnostics if d.code == "SC111"]
