@@ -557,9 +557,10 @@ class ShapeInference:
             return self.of(node.num)
         if isinstance(node, ir.Pow):
             b = self.of(node.base)
-            if isinstance(b, tuple) and not (isinstance(node.exp, ir.Number) and node.exp.text == "2"
-                                             and 1 in (self.uf.find(b[0]), self.uf.find(b[1]))):
-                self.uf.union(b[0], b[1])  # a power or an inverse of a matrix: square
+            if isinstance(b, tuple) and 1 not in (self.uf.find(b[0]), self.uf.find(b[1])):
+                # a power or an inverse of a matrix: square (a vector's "power", w^0 or
+                # (u - v)^2 written loosely, says nothing about its length)
+                self.uf.union(b[0], b[1])
             return b
         if isinstance(node, ir.Matrix) and node.env in ("vmatrix", "Vmatrix"):
             return None  # a determinant written with bars

@@ -71,6 +71,20 @@ def _label_paren(node: object) -> bool:
     return isinstance(x, simple) or (isinstance(x, ir.Neg) and isinstance(x.arg, simple))
 
 
+def _iterate_label(base: object, exp: object) -> bool:
+    """A bold lower-case vector raised to k, t, k+1 or t-1: vectors have no powers, so the
+    superscript counts iterations (``\\mathbf{w}^{k+1} = \\mathbf{w}^{k} - t \\nabla f``)."""
+    if not (isinstance(base, ir.Symbol) and base.style == "bold" and base.label is None
+            and base.base[:1].islower()):
+        return False
+    if isinstance(exp, ir.Symbol):
+        return len(exp.base) == 1 and exp.base in "kt" and not exp.sub
+    if isinstance(exp, ir.Number):
+        return exp.text in ("0", "1")  # w^0, w^1: the first iterates (w^1 = w needs no writing)
+    return isinstance(exp, ir.Add) and len(exp.terms) == 2 and isinstance(exp.terms[0][1], ir.Symbol) \
+        and exp.terms[0][1].base in ("k", "t") and isinstance(exp.terms[1][1], ir.Number)
+
+
 def classify_sup(s: Script) -> tuple[str, object]:
     node, raw = s.node, inner_raw(s.raw)
     if _has_ellipsis(node):
@@ -243,6 +257,8 @@ def apply_scripts(base: object, scripts: list[Script], pos: dict, row) -> object
             raise ReadError(f"superscript on {type(base).__name__}", span)
     for s in sups:
         kind, val = classify_sup(s)
+        if kind == "pow" and _iterate_label(node, val):
+            kind, val = "label", re.sub(r"\s+", "", inner_raw(s.raw))  # \mathbf{w}^{k+1}: the next iterate
         sp = union(node.span, s.span)
         if kind == "label" and isinstance(node, ir.Symbol) and node.label is None:
             node = replace(node, label=val, span=sp)
