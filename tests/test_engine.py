@@ -361,7 +361,7 @@ CASES = [
      "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$ and $x^* = A^{-1} b$.\n\n"
      "$$x_{k+1} = x_k - \\alpha (A x_k - b)$$\n\n"
      "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
-     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "verified"),
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"),
       (5, "refuted")]),
     ("a step defined by a scalar formula is a scalar beside a matrix (the I takes the matrix's size)",
      "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$, $x^* = A^{-1} b$ and "
@@ -442,8 +442,8 @@ CASES = [
      "Let $Q \\in \\mathbb{R}^{2\\times 2}$ symmetric and $f(w) = \\tfrac12 w^T Q w - b^T w$.\n\n"
      "$$w^{+} = w - Q^{-1} \\nabla f(w) = Q^{-1} b$$\n$$w^\\star = Q^{-1} b$$\n"
      "$$\\nabla f(w^\\star) = 0$$\n$$\\nabla f(w^{+}) = b$$\n",
-     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "verified"), (4, "definition"),
-      (5, "verified"), (6, "refuted")]),
+     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "proved"), (4, "definition"),
+      (5, "proved"), (6, "refuted")]),
 ]
 
 
