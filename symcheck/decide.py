@@ -368,7 +368,7 @@ class Decider:
                                          in sorted(self.regions.items())) + ", as the text says")
         insts, desc = self.instances(st)
         rng = random.Random(_seed(st))
-        all_proved = True
+        unproved: list[list[object]] = []  # each instance's differences, to be proved zero
         trials = 0
         if self.quick:
             insts = insts[:1]
@@ -442,10 +442,13 @@ class Decider:
                 return Outcome("SC100", f"refuted: the sides differ{_where(inst)}{msg}", ("exact evaluation",),
                                tuple(pairs), tuple(sorted(notes)))
             trials += TRIALS
-            if self.quick:
-                continue
-            if all_proved and not all(self.zero(d, deadline) for d in diffs):
-                all_proved = False
+            if not self.quick:
+                unproved.append(diffs)
+        # The symbolic zero tests come after every instance passed its random trials: a
+        # slow proof at the first size (entries of an inverse, its differential) must not
+        # use up the time the next size needs to be checked at all.  A proof that runs out
+        # of time is "not proved", so the verdict is then "verified", not a time-out.
+        all_proved = all(self.zero(d, deadline) for diffs in unproved for d in diffs)
         scope = self.scope_text(insts, desc)
         if self.quick:
             return Outcome("SC002", "screened")
@@ -709,7 +712,8 @@ class Decider:
             # anything more is left to the numeric verdict rather than to a slow simplify
             return ops <= TRANSCENDENTAL_OPS and _zero_with_opaque_functions(d)
         if ops <= SMALL_OPS:
-            return sp.expand(d) == 0
+            # a quotient (an inverse's entries over the determinant) needs its canonical form
+            return sp.expand(d) == 0 or (_has_quotient(d) and sp.cancel(d) == 0)
         from symcheck import limits
         return bool(limits.call(_proves_zero, (d,), min(deadline - time.monotonic(), 2.0), False))
 
@@ -931,9 +935,18 @@ def _zero_with_opaque_functions(e: sp.Expr) -> bool:
         return False
 
 
+def _has_quotient(d: sp.Expr) -> bool:
+    return any(p.exp.is_negative for p in d.atoms(sp.Pow))
+
+
 def _proves_zero(d: sp.Expr) -> bool:
-    """Run in a child with a hard limit: expand, then functions-as-symbols, then simplify."""
+    """Run in a child with a hard limit: cancel, expand, then functions-as-symbols, then simplify."""
     try:
+        # d is a rational function here (zero() keeps exp/log away): its canonical form p/q
+        # decides at once, where expanding first multiplies out quotients of determinants
+        # (entries of an inverse and of its differential) into millions of terms
+        if _has_quotient(d) and sp.cancel(d) == 0:
+            return True
         e = sp.expand(d)
         if e == 0 or _zero_with_opaque_functions(e):
             return True

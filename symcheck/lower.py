@@ -142,6 +142,14 @@ def _inverse(m: sp.Matrix, span: object) -> sp.Matrix:
     return adj / d
 
 
+def _directional(v: Value, pairs: list[tuple[sp.Symbol, sp.Symbol]]) -> Value:
+    """Σ ∂v/∂x · dx over the perturbed entries x, entry by entry for a matrix."""
+    def change(e: object) -> object:
+        free = getattr(e, "free_symbols", set())
+        return sp.Add(*[sp.diff(e, x) * dx for x, dx in pairs if x in free])
+    return v.applyfunc(change) if is_matrix(v) else change(v)  # type: ignore[union-attr]
+
+
 class Lowerer:
     def __init__(self, ctx: Context, sizes: dict[str, int], *,
                  indices: dict[str, int] | None = None,
@@ -1210,6 +1218,34 @@ class Lowerer:
         v = derivative.lower_derivative(self, n)
         cache[key] = (n, v)
         return v
+
+    def _Differential(self, n: ir.Differential) -> Value:
+        """d(E): the first-order change of E when the inputs whose differential the row
+        writes move by perturbations of their own (dX: fresh entries shaped like X), that
+        is Σ_v ∂E/∂v dv over their entries.  The other inputs stay fixed, as the row says."""
+        pairs = self.perturbations(n)
+        if not pairs:
+            raise LowerError("unsupported", "a differential in a row that perturbs no input (no dX of an "
+                                            "undefined X): it does not say what changes", n.span)
+        return _directional(self.lower(n.arg), pairs)
+
+    def perturbations(self, n: ir.Differential) -> list[tuple[sp.Symbol, sp.Symbol]]:
+        """(entry, its perturbation dentry) for each entry of the row's perturbed inputs.
+        A symbol of ``over`` is an input when it lowers to entries of its own (X, W, x):
+        dg of a defined g is what the row computes, not a perturbation."""
+        out: dict[sp.Symbol, sp.Symbol] = {}
+        for s in n.over:
+            try:
+                v = self.lower(s)
+            except LowerError as e:
+                if e.kind == "timeout":
+                    raise
+                continue  # not a value here (a function name): perturbs nothing
+            entries = list(v) if is_matrix(v) else [v]  # type: ignore[call-overload]
+            if entries and all(isinstance(x, sp.Symbol) for x in entries):
+                for x in entries:
+                    out.setdefault(x, leaf(f"\\mathrm{{d}}{x.name}"))
+        return list(out.items())
 
     def _Text(self, n: ir.Text) -> Value:
         raise LowerError("unsupported", f"words inside math ({n.text!r})", n.span)

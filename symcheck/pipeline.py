@@ -35,7 +35,7 @@ _OPS = {"=": "=", "\\approx": "approx", "\\le": "le", "\\leq": "le", "\\ge": "ge
 
 def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Builder:
     """Parse every row; a row that cannot be read is reported and skipped."""
-    from symcheck.latex import parser
+    from symcheck.latex import differentials, parser
 
     from symcheck import binding, examples, readings
 
@@ -112,6 +112,10 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             if op is None:
                 group += 1
             parsed.append((fi, row, chain, group))
+    chains = [c for _, _, c, _ in parsed]
+    # an italic d before an operand is a differential only where nothing else can be meant
+    italic_d = differentials.italic_allowed(chains, doc.text)  # type: ignore[arg-type]
+    parsed = [(fi, row, differentials.read(c, italic_d), grp) for fi, row, c, grp in parsed]  # type: ignore[arg-type]
     chains = [c for _, _, c, _ in parsed]
     known = binding.known_names(chains)  # type: ignore[arg-type]
     cost = readings.document_cost(chains)  # type: ignore[arg-type]

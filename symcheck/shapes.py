@@ -484,6 +484,8 @@ class ShapeInference:
                 self.shape[k] = s
                 return s
             return None
+        if isinstance(node, ir.Differential):
+            return self.of(node.arg)  # dX is shaped like X
         if isinstance(node, ir.Transpose) and _number_list(node.arg) is not None:
             return (_number_list(node.arg), 1)
         if isinstance(node, ir.Transpose):

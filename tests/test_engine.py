@@ -361,7 +361,7 @@ CASES = [
      "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$ and $x^* = A^{-1} b$.\n\n"
      "$$x_{k+1} = x_k - \\alpha (A x_k - b)$$\n\n"
      "so $x_{k+1} - x^* = (I - \\alpha A)(x_k - x^*)$, not $x_{k+1} - x^* = (I + \\alpha A)(x_k - x^*)$.\n",
-     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "verified"),
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (5, "proved"),
       (5, "refuted")]),
     ("a step defined by a scalar formula is a scalar beside a matrix (the I takes the matrix's size)",
      "Let $A \\in \\mathbb{R}^{n \\times n}$, $b \\in \\mathbb{R}^{n}$, $x^* = A^{-1} b$ and "
@@ -442,8 +442,8 @@ CASES = [
      "Let $Q \\in \\mathbb{R}^{2\\times 2}$ symmetric and $f(w) = \\tfrac12 w^T Q w - b^T w$.\n\n"
      "$$w^{+} = w - Q^{-1} \\nabla f(w) = Q^{-1} b$$\n$$w^\\star = Q^{-1} b$$\n"
      "$$\\nabla f(w^\\star) = 0$$\n$$\\nabla f(w^{+}) = b$$\n",
-     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "verified"), (4, "definition"),
-      (5, "verified"), (6, "refuted")]),
+     [(1, "definition"), (1, "definition"), (3, "definition"), (3, "proved"), (4, "definition"),
+      (5, "proved"), (6, "refuted")]),
     ("a recurrence h_t = F(h_{t-1}) read at a generic step; w_z beside a defined z_t is z's weight",
      "$$z_t = \\sigma(w_z x_t + u_z h_{t-1})$$\n$$h_t = (1 - z_t) h_{t-1} + z_t \\tanh(x_t)$$\n"
      "$$\\frac{\\partial z_t}{\\partial h_{t-1}} = z_t (1 - z_t) u_z$$\n"
@@ -480,6 +480,74 @@ CASES = [
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
      [(1, "definition"), (3, "refuted"), (4, "proved")]),
+    # matrix differentials: \mathrm{d}X of an input is a perturbation shaped like X, \mathrm{d}E of
+    # anything else its first-order change when the inputs whose d the row writes move
+    ("matrix differentials: the trace of a quadratic form, a dropped term, a symmetric-only form",
+     "Let $A \\in \\mathbb{R}^{m \\times m}$ and $X \\in \\mathbb{R}^{m \\times n}$, and "
+     "$g(X) = \\operatorname{tr}(X^\\top A X)$.\n\n"
+     "$$\\mathrm{d}g = \\operatorname{tr}(\\mathrm{d}X^\\top A X) + \\operatorname{tr}(X^\\top A\\, \\mathrm{d}X)$$\n"
+     "$$\\mathrm{d}g = \\operatorname{tr}\\bigl( ((A + A^\\top) X)^\\top \\mathrm{d}X \\bigr)$$\n"
+     "$$\\mathrm{d}g = \\operatorname{tr}(X^\\top A\\, \\mathrm{d}X)$$\n"
+     "$$\\mathrm{d}g = 2 \\operatorname{tr}(X^\\top A\\, \\mathrm{d}X)$$\n"
+     # no input is perturbed: the row does not say what changes
+     "$$\\mathrm{d}g = \\operatorname{tr}(A)$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "proved"), (5, "refuted"),
+      (6, "refuted"), (7, "undecided")]),
+    ("matrix differentials: Jacobi's formula and the inverse, a lost factor and a wrong transpose",
+     "Let $X \\in \\mathbb{R}^{3 \\times 3}$ be invertible.\n\n"
+     "$$\\mathrm{d}\\det X = \\det(X) \\operatorname{tr}(X^{-1} \\mathrm{d}X)$$\n"
+     "$$\\mathrm{d}X \\, X^{-1} + X\\, \\mathrm{d}(X^{-1}) = 0$$\n"
+     "$$\\mathrm{d}(X^{-1}) = -X^{-1} \\, \\mathrm{d}X \\, X^{-1}$$\n"
+     "$$\\mathrm{d}(X^{-1}) = -X^{-1} \\mathrm{d}X$$\n"
+     "$$\\mathrm{d}\\det X = \\det(X) \\operatorname{tr}(X^{-\\top} \\mathrm{d}X)$$\n",
+     [(1, "definition"), (3, "proved"), (4, "proved"), (5, "proved"), (6, "refuted"), (7, "refuted")]),
+    ("matrix differentials: a Frobenius residual through a defined R",
+     "Let $A \\in \\mathbb{R}^{p \\times m}$, $X \\in \\mathbb{R}^{m \\times n}$ and "
+     "$B \\in \\mathbb{R}^{p \\times n}$.\n\n"
+     "$$R = AX - B$$\n$$h(X) = \\|AX - B\\|_F^2$$\n"
+     "$$\\mathrm{d}R = A\\, \\mathrm{d}X$$\n"
+     "$$\\mathrm{d}h = 2 \\operatorname{tr}(R^\\top A\\, \\mathrm{d}X)$$\n"
+     "$$\\mathrm{d}h = \\operatorname{tr}(R^\\top A\\, \\mathrm{d}X)$$\n"
+     "$$\\mathrm{d}h = 2 \\operatorname{tr}(R A\\, \\mathrm{d}X)$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (4, "definition"),
+      (5, "proved"), (6, "proved"), (7, "refuted"), (8, "refuted")]),
+    ("matrix differentials: tied weights, both occurrences of W vary (d is also a size here)",
+     "Inputs $\\mathbf{x} \\in \\mathbb{R}^{d}$ and weights $\\mathbf{W} \\in \\mathbb{R}^{k \\times d}$.\n\n"
+     "- code: $\\mathbf{h} = \\mathbf{W}\\mathbf{x}$\n"
+     "- reconstruction: $\\hat{\\mathbf{x}} = \\mathbf{W}^\\top \\mathbf{h}$\n"
+     "- residual: $\\mathbf{r} = \\hat{\\mathbf{x}} - \\mathbf{x}$\n"
+     "- loss: $\\ell(\\mathbf{W}) = \\frac{1}{2}\\|\\mathbf{r}\\|^2$\n\n"
+     "$$\\mathrm{d}\\ell = \\mathbf{r}^\\top \\mathrm{d}\\mathbf{W}^\\top \\mathbf{W}\\mathbf{x} + "
+     "\\mathbf{r}^\\top \\mathbf{W}^\\top \\mathrm{d}\\mathbf{W}\\, \\mathbf{x}$$\n"
+     "$$\\mathrm{d}\\ell = \\mathbf{r}^\\top \\mathbf{W}^\\top \\mathrm{d}\\mathbf{W}\\, \\mathbf{x}$$\n"
+     "$$\\mathbf{r}^\\top \\mathrm{d}\\mathbf{W}^\\top \\mathbf{W}\\mathbf{x} = "
+     "\\mathbf{h}^\\top \\mathrm{d}\\mathbf{W}\\, \\mathbf{r}$$\n"
+     "$$\\mathbf{r}^\\top \\mathrm{d}\\mathbf{W}^\\top \\mathbf{W}\\mathbf{x} = "
+     "\\mathbf{r}^\\top \\mathrm{d}\\mathbf{W}\\, \\mathbf{h}$$\n",
+     [(1, "definition"), (1, "definition"), (3, "definition"), (4, "definition"), (5, "definition"),
+      (6, "definition"), (8, "verified"), (9, "refuted"), (10, "proved"), (11, "refuted")]),
+    ("matrix differentials written with an italic d, in a document that works with differentials",
+     "We work with differentials. Let $X \\in \\mathbb{R}^{2 \\times 2}$ be invertible.\n\n"
+     "$$dX\\,X^{-1} + X\\,d(X^{-1}) = 0$$\n$$d(X^{-1}) = -X^{-1}\\,dX\\,X^{-1}$$\n"
+     "$$d(X^{-1}) = -X^{-1}\\,dX$$\n",
+     [(1, "definition"), (3, "proved"), (4, "proved"), (5, "refuted")]),
+    # an italic d that is a size, an entry d_j or an exponent stays a symbol: read as a
+    # differential, d‖x‖² and d x^{d-1} would perturb nothing and come out undecided
+    ("an italic d that is a size stays a plain factor",
+     "No differentials here: inputs $\\mathbf{x} \\in \\mathbb{R}^{d}$.\n\n"
+     "$$f = d\\,\\mathbf{x}^\\top \\mathbf{x}$$\n$$f = d \\|\\mathbf{x}\\|^2$$\n"
+     "$$f = \\mathbf{x}^\\top \\mathbf{x}$$\n",
+     [(1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted")]),
+    ("entries d_j and a power x^d keep d a plain symbol; Leibniz fractions stay derivatives",
+     "No differentials here: weights $d_1, d_2$ and a power $x^d$.\n\n"
+     "$$s = d_1 x_1 + d_2 x_2$$\n$$\\frac{\\partial s}{\\partial x_2} = d_2$$\n"
+     "$$\\frac{\\partial s}{\\partial x_2} = d_1$$\n"
+     "$$q = x^d$$\n$$\\frac{dq}{dx} = d\\,x^{d-1}$$\n$$\\frac{dq}{dx} = x^{d-1}$$\n",
+     [(3, "definition"), (4, "proved"), (5, "refuted"), (6, "definition"), (7, "verified"), (8, "refuted")]),
+    ("a cubic's coefficient d before x^3 stays a factor: the text never speaks of differentials",
+     "A cubic and its derivative.\n\n$$f(x) = a + b x + c x^2 + d x^3$$\n"
+     "$$f'(x) = b + 2 c x + 3 d x^2$$\n$$f'(x) = b + 2 c x + 2 d x^2$$\n",
+     [(3, "definition"), (4, "proved"), (5, "refuted")]),
 ]
 
 

@@ -257,7 +257,27 @@ MISC = [
     (r"w^\star", "(sym w lab=*)"),
     (r"s_{\text{in}}", "(sym s sub=in)"),
 ]
-TABLE = SYM + SUP + WORDS + PRODUCTS + GROUPS + MATRICES + SUMS + DERIVS + CASES + RELATIONS + MISC
+DIFFERENTIALS = [
+    # an upright d directly before an operand is a differential; ``over`` lists what the row perturbs
+    (r"\mathrm{d}X", "(diff (sym X) over (sym X))"),
+    (r"\mathrm{d}X^\top A", "(mul juxt (diff (T (sym X)) over (sym X)) (sym A))"),
+    (r"\mathrm{d}g = \operatorname{tr}(X^\top \mathrm{d}X)",
+     "(chain (diff (sym g) over (sym g) (sym X)) = (apply (sym tr) (mul juxt (T (sym X)) "
+     "(diff (sym X) over (sym g) (sym X)))))"),
+    (r"\mathrm{d}(X^{-1}) = -X^{-1} \, \mathrm{d}X \, X^{-1}",
+     "(chain (diff (paren ( (pow (sym X) (neg (num 1)))) over (sym X)) = (neg (mul juxt (pow (sym X) "
+     "(neg (num 1))) (diff (sym X) over (sym X)) (pow (sym X) (neg (num 1))))))"),
+    (r"\mathrm{d}\det X", "(diff (apply (sym det) (sym X)))"),
+    (r"\operatorname{d}\mathbf{W}", "(diff (sym W bold) over (sym W bold))"),
+    # an italic d is left to the document (pipeline): here it stays a product
+    ("dX", "(mul juxt (sym d) (sym X))"),
+    # not before an operand: a plain (upright) d
+    (r"\mathrm{d}(x, y)", "(mul juxt (sym d rm) (paren ( (sym x) (sym y)))"),
+    (r"2\,\mathrm{d}", "(mul juxt (num 2) (sym d rm))"),
+    (r"\frac{\mathrm{d}f}{\mathrm{d}x} \mathrm{d}x", "(mul juxt (deriv total (sym f) / (sym x)) (diff (sym x) over (sym x)))"),
+]
+
+TABLE = SYM + SUP + WORDS + PRODUCTS + GROUPS + MATRICES + SUMS + DERIVS + DIFFERENTIALS + CASES + RELATIONS + MISC
 
 
 @pytest.mark.parametrize("src, expected", TABLE)

@@ -1,7 +1,7 @@
 """``sexpr(node)``: a compact, span-free rendering of IR trees for table-driven tests.
 
 Examples: ``(sym x sub=i1)``, ``(mul juxt (sym a) (sym b))``, ``(add + (sym a) - (sym b))``,
-``(frac (num 1) (num 2))``, ``(deriv partial (sym C) / (sym w))``.
+``(frac (num 1) (num 2))``, ``(deriv partial (sym C) / (sym w))``, ``(diff (sym X) over (sym X))``.
 Symbol attributes are printed only when set: ``bold``/``cal``/``bb`` style, accent,
 ``sub=<sub_text>`` and ``[items]`` when the items differ from the plain split,
 ``lab=<label>``, ``'`` per prime.
@@ -89,6 +89,9 @@ def sexpr(node: object) -> str:  # noqa: C901 -- one branch per node type is the
         num = sexpr(n.num) if n.num is not None else "_"
         op = " op" if n.operator_form else ""
         return f"(deriv {n.kind}{op} {num} / {wrt})"
+    if isinstance(n, ir.Differential):
+        over = " ".join(sexpr(v) for v in n.over)
+        return f"(diff {sexpr(n.arg)}" + (f" over {over})" if over else ")")
     if isinstance(n, ir.Cases):
         rows = " ".join("[" + sexpr(v) + " if " + (sexpr(c) if c is not None else "_") + "]"
                         for v, c in n.rows)

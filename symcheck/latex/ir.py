@@ -178,6 +178,19 @@ class Deriv:
 
 
 @dataclass(frozen=True)
+class Differential:
+    """A differential \\mathrm{d}X, \\mathrm{d}(X^{-1}), \\mathrm{d}\\det X: the first-order
+    change of ``arg`` when the variables of ``over`` change by independent perturbations.
+    ``over`` holds the operands of the differentials of single symbols written in the same
+    row (\\mathrm{d}X, \\mathrm{d}\\mathbf{W}^T → X, W): whether each is a variable or a defined
+    quantity is for the document to say (symcheck.lower).  Read in latex/differentials.py."""
+
+    arg: "Node"
+    span: Span
+    over: tuple["Symbol", ...] = ()
+
+
+@dataclass(frozen=True)
 class Cases:
     """\\begin{cases} v1 & cond1 \\\\ v2 & cond2 \\end{cases}; a cond is a Relation,
     a Text ("otherwise") or None."""
@@ -252,7 +265,7 @@ class Chain:
 
 
 Node = Union[Number, Symbol, Add, Neg, Mul, Frac, Pow, Transpose, Paren, Entry, Apply,
-             Ellipsis, Matrix, Sum, Deriv, Cases, Text, SetExpr, Underbrace, At, Relation]
+             Ellipsis, Matrix, Sum, Deriv, Differential, Cases, Text, SetExpr, Underbrace, At, Relation]
 
 
 @dataclass(frozen=True)

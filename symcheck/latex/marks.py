@@ -126,7 +126,7 @@ class Cell:
 HEADS = (SumHead, NablaHead, DerivHead)
 
 IR_TYPES = (ir.Number, ir.Symbol, ir.Add, ir.Neg, ir.Mul, ir.Frac, ir.Pow, ir.Transpose,
-            ir.Paren, ir.Entry, ir.Apply, ir.Ellipsis, ir.Matrix, ir.Sum, ir.Deriv, ir.Cases, ir.Text,
+            ir.Paren, ir.Entry, ir.Apply, ir.Ellipsis, ir.Matrix, ir.Sum, ir.Deriv, ir.Differential, ir.Cases, ir.Text,
             ir.SetExpr, ir.Underbrace, ir.At, ir.Relation, ir.Chain)
 
 MARK_NAMES = {

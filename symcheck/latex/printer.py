@@ -20,7 +20,8 @@ GREEK = {
 FUNCS = {"exp", "log", "ln", "lg", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos",
          "arctan", "sinh", "cosh", "tanh", "coth", "max", "min", "sup", "inf", "det", "tr", "Tr",
          "arg", "argmax", "argmin", "sgn", "diag", "rank"}
-STYLES = {"bold": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "frak": "\\mathfrak"}
+STYLES = {"bold": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "frak": "\\mathfrak",
+          "rm": "\\mathrm"}  # "rm": only the upright d of a differential
 ACCENTS = {"hat": "\\hat", "vec": "\\vec", "bar": "\\bar", "tilde": "\\tilde", "dot": "\\dot",
            "ddot": "\\ddot"}
 MUL_OPS = {"juxt": " ", "cdot": " \\cdot ", "dot": " . ", "times": " \\times ", "odot": " \\odot ", "oslash": " \\oslash ",
@@ -214,6 +215,9 @@ def to_latex(node: object) -> str:  # noqa: C901 -- one branch per node type
         return _sum(n)
     if isinstance(n, ir.Deriv):
         return _deriv(n)
+    if isinstance(n, ir.Differential):
+        # \mathrm{d} binds the next factor with its scripts; anything larger is braced
+        return "\\mathrm{d}" + _base(n.arg)
     if isinstance(n, ir.Cases):
         rows = []
         for v, c in n.rows:

@@ -167,7 +167,7 @@ def _marker(node: object) -> tuple[str, int] | None:
     if isinstance(node, PartialMark) and not node.wrt:
         return ("partial", node.order)
     if isinstance(node, ir.Symbol) and node.base == "d" and not node.accent and node.sub is None \
-            and node.label is None and not node.prime and node.style == "":
+            and node.label is None and not node.prime and node.style in ("", "rm"):
         return ("total", 1)
     if isinstance(node, ir.Pow) and isinstance(node.exp, ir.Number) and node.exp.text.isdigit():
         m = _marker(node.base)

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from lark import Token
 
-from symcheck.latex import ir
+from symcheck.latex import differentials, ir
 from symcheck.latex.marks import (IR_TYPES, MARK_NAMES, Cell, ChainParts, DerivHead, EmptyGroup, FuncHead,
                                   NablaHead, PartialMark, PrimeMark, ReadError, SeqItems, StarMark,
                                   SumHead, TopMark, Word, union)
@@ -149,6 +149,10 @@ class Reader(metaclass=_Auto):
         m = _TEXT_CMD.match(ch[0].value)
         cmd, content = m.group(1), m.group(2)
         span = self.tspan(ch[0])
+        if content.strip() == "d" and cmd in ("mathrm", "textrm", "text", "operatorname", "operatorname*"):
+            # an upright d is the differential operator (latex/differentials.py); style "rm"
+            # keeps it apart from an italic d, which may be a size
+            return ir.Symbol("d", span, style="rm")
         if cmd in ("mathrm", "textrm") and re.fullmatch(r"\s*[A-Za-z]\s*", content):
             return ir.Symbol(content.strip(), span)
         if cmd in ("operatorname", "operatorname*", "mathrm") and content.strip() in OPERATOR_FUNCTIONS:
@@ -337,7 +341,7 @@ class Reader(metaclass=_Auto):
         items = list(c.items)
         items[0] = _strip_text(items[0], first=True)
         items[-1] = _strip_text(items[-1], first=False)
-        chain = ir.Chain(tuple(items), c.ops, c.span)
+        chain = differentials.read(ir.Chain(tuple(items), c.ops, c.span))
         _validate(chain)
         return chain
 
