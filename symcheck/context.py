@@ -431,6 +431,7 @@ class Builder:
             # at the optimum only, whatever their right side
             return Statement(rel, "condition", 0)
         self._underbrace_shapes(rel)
+        self._underbrace_names(rel)
         squared = _squared_symbol(lhs)
         if pos == 0 and squared is not None and not _numeric(rhs):
             k = self.quantity_key(squared)
@@ -659,6 +660,23 @@ class Builder:
                     return None
             return names.key(lhs.func), tuple(params)
         return None
+
+    def _underbrace_names(self, rel: ir.Relation) -> None:
+        """``\\underbrace{\\tfrac12 \\|Xw - y\\|^2}_{f(w)}``: the note names what is braced, so f
+        is defined by it (a function of w); a bare name (``_{r}``) is a quantity."""
+        c = self.ctx
+        for n in irutil.walk(rel):
+            if not isinstance(n, ir.Underbrace) or n.note is None or _dims_of_note(n.note) is not None:
+                continue
+            fdef = self._function_lhs(n.note)
+            if fdef is not None and fdef[0] not in c.functions and fdef[0] not in c.quantities \
+                    and fdef[0] not in _BUILTIN_NAMES:
+                c.functions[fdef[0]] = FunctionDef(fdef[0], fdef[1], n.body, n.span)
+            elif isinstance(n.note, ir.Symbol) and not n.note.sub and len(n.note.base) == 1:
+                k = self.quantity_key(n.note)
+                q = c.quantities.setdefault(k, Quantity(k, span=n.note.span))
+                if q.definition is None and q.grid is None:
+                    q.definition = n.body
 
     def _underbrace_shapes(self, rel: ir.Relation) -> None:
         for n in irutil.walk(rel):

@@ -430,6 +430,32 @@ def _orthogonal_review(ctx: context.Context, st: object, out: Outcome) -> Outcom
                    ("orthogonality not modelled",))
 
 
+def _mentions_key(node: object, key: str) -> bool:
+    return any(isinstance(n, ir.Symbol) and names.key(n) == key for n in irutil.walk(node))
+
+
+def _abstract_review(ctx: context.Context, st: object, out: Outcome) -> Outcome:
+    """∇f(w) = Xᵀ(Xw − y) where f is never defined: the relation says what the gradient of f
+    is; a counterexample built from a stand-in for f refutes nothing."""
+    from symcheck.examples import _reaches
+
+    used = {k for d in ctx.statements if d.role in ("definition", "function")
+            for k in ctx.abstract | ctx.abstract_fns if _mentions_key(d.relation.rhs, k)}
+    # an unknown the model is built on ("J(w) = L(w) + …" with L any differentiable loss)
+    # is quantified over: a claim that fails for some L is false; one never used is not
+    unknown = (ctx.abstract | ctx.abstract_fns) - used
+    if out.code != "SC100" or not unknown:
+        return out
+    rel = st.relation  # type: ignore[attr-defined]
+    sides = [sorted(k for k in unknown if _reaches(ctx, side, {k})) for side in (rel.lhs, rel.rhs)]
+    if bool(sides[0]) == bool(sides[1]):
+        return out  # both sides use the unknown (a chain rule), or neither does
+    which = ", ".join(names.display(k) for k in sides[0] or sides[1])
+    return Outcome("SC202", f"undecided: {which} is never defined, and only one side uses it; the relation "
+                            "says what it is rather than something that could be checked",
+                   ("undefined function",))
+
+
 def prose_declarations(doc: Document, builder: context.Builder) -> None:
     """"$W$ is an $m\\times n$ matrix", "an $s$-dimensional vector $\\mathbf x$"."""
     from symcheck.latex import parser
@@ -644,6 +670,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                 out = lost_prime(decider, st, out)
             out = examples.review(st, out)  # a number the worked example computes is not refuted for all values
             out = _orthogonal_review(ctx, st, out)
+            out = _abstract_review(ctx, st, out)
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
             anchor[st.group] = rel.lhs
         elif st.role == "claim" and out.code in ("SC001", "SC002"):

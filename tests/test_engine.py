@@ -476,6 +476,13 @@ CASES = [
      "$\\hat w_\\lambda = (X^T X + \\lambda I)^{-1} X^T y$.\n\n"
      "$$(X^T X + \\lambda I) \\hat w_\\lambda = X^T y$$\n$$(X^T X + \\lambda I) \\hat w_\\lambda = X y$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
+    ("an underbrace note f(w) defines f; the gradient of a function named nowhere is not refuted",
+     "Let $X \\in \\mathbb{R}^{n \\times d}$, $y \\in \\mathbb{R}^n$, $w \\in \\mathbb{R}^d$.\n\n"
+     "$$F(w) = \\underbrace{\\tfrac{1}{2} \\|X w - y\\|^2}_{f(w)} + \\lambda \\|w\\|_1$$\n"
+     "$$\\nabla f(w) = X^\\top (X w - y)$$\n$$\\nabla f(w) = X^\\top (X w + y)$$\n"
+     "$$\\nabla g(w) = X^\\top (X w + y)$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted"),
+      (6, "undecided")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
