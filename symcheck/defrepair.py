@@ -31,6 +31,8 @@ from symcheck.latex import ir, printer
 from symcheck.source import LineIndex
 
 MAX_EDITS = 150  # edits of one definition tried
+MAX_SHARED_EDITS = 30  # … of a definition suspected only because two refuted rows share it
+MAX_SHARED = 2  # such definitions examined per document
 MAX_DEFINITIONS = 8  # definitions examined per document
 MAX_USERS = 6  # refuted rows re-decided per edit
 TRUE = ("SC001", "SC002")
@@ -114,6 +116,7 @@ def repair_definitions(ctx: Context, text: str, diags: list[Diagnostic], placed:
             order.append(st)
     unexplained = {r.index for r in unfixed}
     examined = 0
+    shared_left = MAX_SHARED
     for st in order:
         if st.defines not in ctx.quantities or st.index not in placed:
             continue
@@ -123,13 +126,16 @@ def repair_definitions(ctx: Context, text: str, diags: list[Diagnostic], placed:
             continue
         users = [r for r in refuted if r.index > st.index and st.defines in _keys(r.relation)]
         explains = any(r.index in unexplained for r in users)
-        if not explains and len(users) < 2:
+        if not explains and (len(users) < 2 or shared_left <= 0):
             continue
+        if not explains:
+            shared_left -= 1
         examined += 1
         if examined > MAX_DEFINITIONS:
             return
         reach = _reaching(ctx, st.defines)
-        found = _search(ctx, st, field, users[:MAX_USERS], reach, verdicts, diags, placed, text, timeout)
+        found = _search(ctx, st, field, users[:MAX_USERS], reach, verdicts, diags, placed, text, timeout,
+                        MAX_EDITS if explains else MAX_SHARED_EDITS)
         if found is not None and not explains and len(found.fixed) < 2:
             found = None  # rows that each have a fix: the definition must make two of them hold
         if found is not None:
@@ -140,11 +146,11 @@ def repair_definitions(ctx: Context, text: str, diags: list[Diagnostic], placed:
 
 def _search(ctx: Context, st: Statement, field: str, users: list[Statement], reach: set[str],
             verdicts: dict[int, str], diags: list[Diagnostic], placed: dict[int, int],
-            text: str, timeout: float) -> _Found | None:
+            text: str, timeout: float, budget: int = MAX_EDITS) -> _Found | None:
     rel = st.relation
     keep = [r for r in ctx.statements if r.role == "claim" and r.index > st.index
             and verdicts.get(r.index) in TRUE and _keys(r.relation) & reach]
-    cands = [e for e in repair.edits("rhs", rel.rhs, ctx, rel, lambda n: False) if e.rank >= 1][:MAX_EDITS]
+    cands = [e for e in repair.edits("rhs", rel.rhs, ctx, rel, lambda n: False) if e.rank >= 1][:budget]
     where = {"rhs": repair._addresses(rel.rhs), "lhs": repair._addresses(rel.lhs)}
     found: list[_Found] = []
     for e in cands:
