@@ -462,6 +462,8 @@ class Builder:
             return Statement(rel, "claim", 0)  # J^T = J says J is symmetric; it defines nothing
         # f(x) = … : a function definition
         fdef = self._function_lhs(lhs)
+        if fdef is not None and fdef[0] in ("lambda_max", "lambda_min", "lambda_\\max", "lambda_\\min"):
+            fdef = None  # λ_max(A) = 3 states the largest eigenvalue; it defines nothing
         if fdef is not None and fdef[0] in _BUILTIN_NAMES and not (
                 len(fdef[1]) >= 2 and fdef[0] in _UNARY_BUILTINS and fdef[0] not in c.functions):
             fdef = None  # tr(ABC) = tr(CAB) states a property of the trace, it does not define tr

@@ -1009,6 +1009,10 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
     for sm in irutil.walk(st.relation):  # a sum's index and bounds, a function's name: no value
         if isinstance(sm, ir.Apply):
             inside.add(id(sm.func))
+        if isinstance(sm, ir.Mul):  # λ_max(A): an eigenvalue the engine computes
+            inside |= {id(f) for f, g in zip(sm.factors, sm.factors[1:])
+                       if isinstance(f, ir.Symbol) and f.base == "lambda" and isinstance(g, ir.Paren)
+                       and (f.sub_text or "").strip("\\ ") in ("max", "min")}
         if isinstance(sm, ir.Sum):
             for part in (sm.index, sm.lower, sm.upper):
                 if part is not None:

@@ -65,6 +65,26 @@ def apply(k: Known, arg: sp.Expr) -> sp.Expr:
     return k.formula.xreplace({X: arg})
 
 
+class ExtremeEigenvalue(sp.Function):
+    """λ_max (first argument 1) or λ_min (-1) of the n×n matrix whose entries follow, row by
+    row.  Unevaluated while an entry is symbolic or not rational; with rational entries,
+    the exact real root of the characteristic polynomial.  Complex eigenvalues leave it
+    unevaluated."""
+
+    @classmethod
+    def eval(cls, which: sp.Expr, n: sp.Expr, *entries: sp.Expr) -> sp.Expr | None:
+        if not all(e.is_number for e in entries) or not n.is_Integer or int(n) ** 2 != len(entries):
+            return None
+        m = sp.Matrix(int(n), int(n), list(entries))
+        if not all(e.is_Rational for e in entries):
+            return None
+        poly = m.charpoly()
+        eig = poly.real_roots()  # exact: rationals, or CRootOf for the others
+        if not eig or len(eig) != poly.degree():
+            return None  # complex eigenvalues: no largest one
+        return max(eig) if which == 1 else min(eig)
+
+
 def cofactor_det(m: sp.MatrixBase) -> sp.Expr:
     """Laplace expansion along the first row, built as an unevaluated sum of products.
     SymPy's own determinant routines test pivots or simplify as they go, which

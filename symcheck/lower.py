@@ -37,6 +37,11 @@ _LEAVES: dict[str, sp.Symbol] = {}
 _GRIDS: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[object, list[list[object]], tuple[str, ...]]] = {}
 
 
+def _eigen_extreme(f: object) -> bool:
+    """λ_max, λ_{\\max}, λ_min: the name of an extreme eigenvalue."""
+    return isinstance(f, ir.Symbol) and f.base == "lambda" and (f.sub_text or "").strip("\\ ") in ("max", "min")
+
+
 def _mentions_itself(f: object) -> bool:
     return any(isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == f.key  # type: ignore[attr-defined]
                for n in irutil.walk(f.body))  # type: ignore[attr-defined]
@@ -703,6 +708,11 @@ class Lowerer:
             if isinstance(f, ir.Ellipsis):
                 raise LowerError("unsupported", "a product written with an ellipsis", f.span)
             nxt = factors[k + 1] if k + 1 < len(factors) else None
+            if _eigen_extreme(f) and isinstance(nxt, ir.Paren) and nxt.delim == "(" and len(nxt.items) == 1 \
+                    and ops[k + 1] == "juxt":
+                vals.append((ops[k], self.eigen_extreme(f, nxt.items[0]), f.span.union(nxt.span)))
+                k += 2
+                continue
             if isinstance(f, ir.Symbol) and f.base == "1" and f.style == "bb" and not f.sub \
                     and isinstance(nxt, ir.Paren) and nxt.delim == "[" and len(nxt.items) == 1 \
                     and isinstance(nxt.items[0], ir.Relation) and ops[k + 1] == "juxt":
@@ -730,6 +740,16 @@ class Lowerer:
         for op, v, sp_ in vals[1:]:
             cur = self.multiply(cur, v, op, n.span)
         return cur
+
+    def eigen_extreme(self, f: ir.Symbol, arg: object) -> Value:
+        """λ_max(A), λ_min(A): the extreme eigenvalue, computed once A's entries are numbers
+        (a worked example, or a random trial); symbolically it stays unevaluated."""
+        m = as_scalar(self.lower(arg))
+        if not is_matrix(m) or m.shape[0] != m.shape[1]:  # type: ignore[union-attr]
+            raise LowerError("shape", f"{names.display(names.key_with_sub(f) or 'lambda')} of a non-square value",
+                             f.span)
+        which = sp.Integer(1 if "max" in (f.sub_text or "") else -1)
+        return functions.ExtremeEigenvalue(which, sp.Integer(m.shape[0]), *list(m))  # type: ignore[union-attr]
 
     def multiply(self, a: Value, b: Value, op: str, span: Span) -> Value:
         if op == "odot":

@@ -120,6 +120,14 @@ def evaluate(expr: Any, point: dict[sp.Symbol, sp.Rational], digits: int) -> Any
                 if truth(cond, ev):
                     return ev(val)
             raise Unsupported("piecewise")
+        if type(e).__name__ == "ExtremeEigenvalue":
+            n = int(e.args[1])
+            m = mpmath.matrix([[ev(e.args[2 + i * n + j]) for j in range(n)] for i in range(n)])
+            vals = mpmath.eig(m, left=False, right=False)
+            if any(abs(mpmath.im(v)) > mpmath.mpf(10) ** (-digits // 2) for v in vals):
+                raise Unsupported("complex eigenvalues")
+            reals = [mpmath.re(v) for v in vals]
+            return max(reals) if int(e.args[0]) == 1 else min(reals)
         raise Unsupported(type(e).__name__)
 
     with mpmath.workdps(digits):
@@ -175,6 +183,12 @@ def evaluate_exact(expr: Any, point: dict[sp.Symbol, sp.Rational]) -> Fraction:
                 if truth(cond, ev):
                     return ev(val)
             raise Unsupported("piecewise")
+        if type(e).__name__ == "ExtremeEigenvalue":
+            entries = [ev(a) for a in e.args[2:]]  # an exact value only when the eigenvalue is rational
+            got = type(e)(*e.args[:2], *[sp.Rational(x.numerator, x.denominator) for x in entries])
+            if isinstance(got, sp.Rational):
+                return Fraction(int(got.p), int(got.q))
+            raise Unsupported("an irrational eigenvalue")
         raise Unsupported(type(e).__name__)
 
     return ev(expr)

@@ -483,6 +483,10 @@ CASES = [
      "$$\\nabla g(w) = X^\\top (X w + y)$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"), (4, "proved"), (5, "refuted"),
       (6, "undecided")]),
+    ("λ_max and λ_min of a matrix of numbers are its extreme eigenvalues, exactly; a step 1/L uses them",
+     "Let $A = \\begin{pmatrix} 2 & 1 \\\\ 1 & 2 \\end{pmatrix}$ and $L = \\lambda_{\\max}(A)$.\n\n"
+     "$$\\lambda_{\\max}(A) = 3$$\n$$\\lambda_{\\min}(A) = 1$$\n$$\\lambda_{\\max}(A) = 2$$\n$$1/L = \\tfrac13$$\n",
+     [(1, "definition"), (1, "definition"), (3, "proved"), (4, "proved"), (5, "refuted"), (6, "proved")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
