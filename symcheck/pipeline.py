@@ -542,9 +542,8 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
 
 
 def _late_definitions(ctx: context.Context, doc: Document) -> None:
-    """An input declared or used in one section (``z ∈ R^K``, ``h(u) = ½(u - v)^2``) and
-    defined in a later one (``z = W h + b``, a worked example's ``v = w^0 - t ∇f``): the
-    definition holds from its section on, not before."""
+    """An input declared in one section (``z ∈ R^K``) and defined in a later one
+    (``z = W h + b``): the definition holds from its section on, not before."""
     from symcheck.examples import section_starts
     starts = section_starts(doc)
 
@@ -555,17 +554,8 @@ def _late_definitions(ctx: context.Context, doc: Document) -> None:
     for st in ctx.statements:
         if st.role in ("declaration", "definition") and st.defines:
             first.setdefault((st.role, st.defines), st.relation.span.start)
-    used: dict[str, int] = {}  # where each defined name is first used by another statement
-    defined = {k for role, k in first if role == "definition"}
-    for st in ctx.statements:
-        if st.defines:
-            continue
-        for s in irutil.symbols(st.relation):
-            k = names.key(s)
-            if k in defined:
-                used.setdefault(k, st.relation.span.start)
     for (role, k), at in sorted(first.items()):
-        declared = min((x for x in (first.get(("declaration", k)), used.get(k)) if x is not None), default=None)
+        declared = first.get(("declaration", k))
         if role == "definition" and declared is not None and section(declared) < section(at):
             ctx.late_definitions[k] = starts[section(at) - 1]
 
