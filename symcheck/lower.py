@@ -1101,9 +1101,24 @@ class Lowerer:
                 return sum(v)  # type: ignore[arg-type]
             raise LowerError("unsupported", "a sum without an index over a scalar", n.span)
         if n.lower is None or n.upper is None:
-            raise LowerError("unsupported", "a sum without both bounds", n.span)
-        lo = self.index_value(n.lower)
-        hi = self.index_value(n.upper)
+            if n.lower is not None or n.upper is not None or n.over is not None:
+                raise LowerError("unsupported", "a sum without both bounds", n.span)
+            # Σ_i x_i r_iᵀ: i runs over every entry the body picks (the rows of X, …)
+            from symcheck.indices import RangeFinder
+            picked = [s for s in irutil.symbols(n.body) if s.sub and any(
+                isinstance(t, ir.Symbol) and t.base == n.index.base for it in s.sub for t in irutil.symbols(it))]
+            if any(s.style == "bold" for s in picked):
+                # Σ_i x_i r_iᵀ with bold x_i: the i-th vector of a set, whose count nothing states
+                raise LowerError("unsupported", "a sum without both bounds", n.span)
+            found = RangeFinder(self.ctx, self).range_of(n.index.base, n.body)
+            if not found or sorted(found) != list(range(min(found), max(found) + 1)):
+                raise LowerError("unsupported", "a sum without both bounds", n.span)
+            self.notes.add(f"read \\sum_{{{n.index.base}}} over every {n.index.base} its terms have "
+                           f"({min(found)} to {max(found)} here)")
+            lo, hi = min(found), max(found)
+        else:
+            lo = self.index_value(n.lower)
+            hi = self.index_value(n.upper)
         if hi - lo + 1 > MAX_ITEMS:
             raise LowerError("unsupported", f"a sum of {hi - lo + 1} terms", n.span)
         vals = []

@@ -256,6 +256,9 @@ MISC = [
     (r"w^{+}", "(sym w lab=+)"),
     (r"w^\star", "(sym w lab=*)"),
     (r"s_{\text{in}}", "(sym s sub=in)"),
+    # a quantifier: what it quantifies stays, what follows a trailing one is no part of the relation
+    (r"\forall v \in \mathbb{R}^d", "(chain (sym v) in (set R (sym d)))"),
+    (r"x^2 \ge 0 \quad \forall x", "(chain (pow (sym x) (num 2)) ge (num 0))"),
 ]
 DIFFERENTIALS = [
     # an upright d directly before an operand is a differential; ``over`` lists what the row perturbs

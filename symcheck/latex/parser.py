@@ -205,6 +205,21 @@ def _describe(tok: Token) -> str:
 _LABEL_T = re.compile(r"\^\{(\s*\([^(){}]*\)\s*)(\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\}|T|\\prime)\s*\}")
 
 
+_QUANTIFIER = re.compile(r"\\(forall|exists)(?![A-Za-z])")
+
+
+def _drop_quantifier(src: str) -> str:
+    """``\\forall v \\in \\mathbb{R}^d`` on its own: the membership it quantifies; ``… \\ge 0
+    \\quad \\forall v``: the relation before it (the quantifier and what follows are blanked,
+    keeping every offset)."""
+    m = _QUANTIFIER.search(src)
+    if m is None:
+        return src
+    if not src[:m.start()].strip():
+        return src[:m.start()] + " " * (m.end() - m.start()) + _drop_quantifier(src[m.end():])
+    return src[:m.start()] + " " * (len(src) - m.start())
+
+
 def _split_label_transpose(src: str) -> str:
     """``w^{(2)\\top}``: a layer label and a transpose in one superscript, rewritten as
     ``w^{(2)}^T`` padded with spaces, so every offset into the row stays where it was."""
@@ -217,7 +232,7 @@ def _split_label_transpose(src: str) -> str:
 
 def _run(row: MappedText) -> object:
     """Parse and read; every failure becomes a ParseFailure."""
-    split = _split_label_transpose(row.text)
+    split = _drop_quantifier(_split_label_transpose(row.text))
     if split != row.text:
         row = MappedText(split, row.offsets)  # same length: every offset stays
     text = row.text
