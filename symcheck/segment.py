@@ -100,6 +100,18 @@ def _drop_unmatched_ends(mt: MappedText) -> tuple[MappedText, list[Note]]:
     return _remove(mt, bad), notes
 
 
+_INTERTEXT = re.compile(r"\\(?:short)?intertext\s*\{")
+
+
+def _group_end(s: str, i: int) -> int:
+    """The offset just after the brace group whose content starts at ``i``."""
+    depth = 1
+    while i < len(s) and depth:
+        depth += {"{": 1, "}": -1}.get(s[i], 0) if s[i - 1] != "\\" else 0
+        i += 1
+    return i
+
+
 def _cut_rows(mt: MappedText, default_env: str, blank_lines: bool) -> list[tuple[MappedText, str]]:
     """Split at top-level ``\\\\`` (and blank lines in rst); row environments vanish."""
     s = mt.text
@@ -129,6 +141,13 @@ def _cut_rows(mt: MappedText, default_env: str, blank_lines: bool) -> list[tuple
                 elif stack:
                     stack.pop()
                 i = end
+                continue
+            inter = _INTERTEXT.match(s, i)
+            if inter:
+                # \intertext{so that …}: prose between two rows of an align, itself a row break
+                close(i)
+                i = _group_end(s, inter.end())
+                start, env = i, None
                 continue
             if s.startswith("\\\\", i):
                 close(i)

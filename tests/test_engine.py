@@ -487,6 +487,12 @@ CASES = [
      "Let $A = \\begin{pmatrix} 2 & 1 \\\\ 1 & 2 \\end{pmatrix}$ and $L = \\lambda_{\\max}(A)$.\n\n"
      "$$\\lambda_{\\max}(A) = 3$$\n$$\\lambda_{\\min}(A) = 1$$\n$$\\lambda_{\\max}(A) = 2$$\n$$1/L = \\tfrac13$$\n",
      [(1, "definition"), (1, "definition"), (3, "proved"), (4, "proved"), (5, "refuted"), (6, "proved")]),
+    ("a piecewise function written \\left\\{ \\begin{array} … \\right. and rows split by \\intertext",
+     "$$\\ell(r) = \\left\\{ \\begin{array}{ll} \\frac{1}{2} r^2 & \\text{if } |r| \\le 1, \\\\ "
+     "|r| - \\frac{1}{2} & \\text{otherwise} \\end{array} \\right.$$\n"
+     "\\begin{align*}\n\\ell(3) &= 2.5 \\intertext{and at the edge} \\ell(1) &= 0.5 \\\\\n"
+     "\\ell(2) &= 2\n\\end{align*}\n",
+     [(1, "definition"), (3, "proved"), (3, "proved"), (4, "refuted")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",

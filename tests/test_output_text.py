@@ -76,3 +76,12 @@ def test_empty_input_still_has_total():
 def test_region_of(span, expected):
     reg = region_of(LineIndex("abc\ndef\n"), span)
     assert (reg.line, reg.column, reg.end_line, reg.end_column) == expected
+
+
+def test_values_of_a_proved_number_are_not_called_a_counterexample():
+    text_in = "x = 1\n"
+    proved = Diagnostic("SC001", "proved: the value is 0.5 at the worked example's values", Span(0, 5), "a.md",
+                        lhs="y", rhs="0.5", counterexample=(("x", "1"),))
+    refuted = Diagnostic("SC100", "refuted", Span(0, 5), "a.md", lhs="y", rhs="0.6", counterexample=(("x", "1"),))
+    out = text.render([FileResult("a.md", text_in, (proved,)), FileResult("b.md", text_in, (refuted,))])
+    assert "  at: x = 1" in out and out.count("counterexample:") == 1

@@ -230,8 +230,25 @@ def _split_label_transpose(src: str) -> str:
     return _LABEL_T.sub(fn, src)
 
 
+_BRACE_ARRAY = re.compile(r"\\left\s*\\\{\s*\\begin\s*\{array\}\s*\{[lcr| ]*\}")
+_ARRAY_DOT = re.compile(r"\\end\s*\{array\}\s*\\right\s*\.")
+
+
+def _brace_array_as_cases(row: MappedText) -> MappedText:
+    """``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.``: a piecewise definition
+    written the pre-amsmath way, read as ``cases``."""
+    while True:
+        m = _BRACE_ARRAY.search(row.text)
+        e = _ARRAY_DOT.search(row.text, m.end()) if m else None
+        if m is None or e is None:
+            return row
+        row = row.replace(e.start(), e.end(), "\\end{cases}")
+        row = row.replace(m.start(), m.end(), "\\begin{cases}")
+
+
 def _run(row: MappedText) -> object:
     """Parse and read; every failure becomes a ParseFailure."""
+    row = _brace_array_as_cases(row)
     split = _drop_quantifier(_split_label_transpose(row.text))
     if split != row.text:
         row = MappedText(split, row.offsets)  # same length: every offset stays

@@ -125,7 +125,7 @@ def result(r: FileResult, index: LineIndex, d: Diagnostic) -> dict[str, Any]:
     if d.evidence:
         props["evidence"] = list(d.evidence)
     if d.counterexample:
-        props["counterexample"] = {k: v for k, v in d.counterexample}
+        props["values" if d.code in ("SC001", "SC002") else "counterexample"] = {k: v for k, v in d.counterexample}
     if d.label:
         props["label"] = d.label
     out["properties"] = props

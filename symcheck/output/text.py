@@ -41,7 +41,8 @@ def diagnostic_lines(d: Diagnostic, index: LineIndex, path: str) -> list[str]:
         out.append(f"  evidence: {_one_line(e)}")
     if d.counterexample:
         cx = ", ".join(f"{_one_line(k)} = {_one_line(v)}" for k, v in d.counterexample)
-        out.append(f"  counterexample: {cx}")
+        # a number proved at a worked example's values carries those values, no counterexample
+        out.append(f"  {'at' if d.code in ('SC001', 'SC002') else 'counterexample'}: {cx}")
     for fix in d.fixes:
         desc = f"  ({_one_line(fix.description)})" if fix.description else ""
         out.append(f"  fix: {_one_line(fix.latex)}{desc}")

@@ -127,7 +127,8 @@ class _Renderer:
             out.append(r"\textit{Decided by:} " + "; ".join(escape_text(e) for e in d.evidence) + r"\par")
         if d.counterexample:
             parts = [self.ts.inline(f"{k} = {v}") for k, v in d.counterexample]
-            out.append(r"\textit{Counterexample:} " + "; \\quad ".join(parts) + r"\par")
+            head = r"\textit{At:} " if d.code in ("SC001", "SC002") else r"\textit{Counterexample:} "
+            out.append(head + "; \\quad ".join(parts) + r"\par")
         return out
 
     def proof_section(self, diags: list[Diagnostic]) -> list[str]:
