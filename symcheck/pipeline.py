@@ -28,7 +28,9 @@ class CheckOptions:
     frozen: tuple[tuple[int, int], ...] = ()
 
 
-_LEADING_OP = re.compile(r"^\s*(=|\\approx|\\leq?|\\geq?|\\neq?|<|>|:=|\\equiv)\s*")
+_LEADING_OP = re.compile(r"^\s*(=|\\approx|\\leq?|\\geq?|\\neq?|<|>|:=|\\equiv|"
+                         r"\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\})\s*")
+_MUST_EQUAL = re.compile(r"\\(?:overset|stackrel)\s*\{\s*!\s*\}\s*\{\s*=\s*\}")
 _OPS = {"=": "=", "\\approx": "approx", "\\le": "le", "\\leq": "le", "\\ge": "ge", "\\geq": "ge",
         "\\ne": "ne", "\\neq": "ne", "<": "<", ">": ">", ":=": ":=", "\\equiv": "equiv"}
 
@@ -65,7 +67,7 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             if row.continues:
                 m = _LEADING_OP.match(text.text)
                 if m:
-                    op = _OPS[m.group(1)]
+                    op = _OPS.get(m.group(1), "=")  # &\overset{(a)}{=}: an annotated equality
                     text = text.slice(m.end())
             res = parser.parse_row(text)
             if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
@@ -140,6 +142,10 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         for st in sts:
             st.symmetric = sym
             st.scalars = scal
+        if _MUST_EQUAL.search(row.text.text):  # f'(x) \stackrel{!}{=} 0: an equation to solve
+            for st in sts:
+                if st.relation.op == "=" and st.role == "claim":
+                    st.role = "condition"
         if _if_then(doc, fi):  # "If …, $X^T X = I$, then $…$": a condition for the next relation
             for st in sts:
                 if st.relation.op == "=":

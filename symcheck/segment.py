@@ -18,6 +18,7 @@ from symcheck.source import MappedText
 RELATION = re.compile(
     r"<=|>=|!=|:=|=|<|>|\\(?:leq?|geq?|neq?|approx|equiv|simeq|sim|cong|propto|leqslant|geqslant"
     r"|ll|gg|coloneqq|eqqcolon|doteq|triangleq)(?![A-Za-z])"
+    r"|\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*(?:=|\\le|\\ge|\\approx)\s*\}"
 )
 ROW_ENVS = {"align", "aligned", "split", "gather", "gathered", "alignat", "alignedat", "eqnarray",
             "multline", "equation", "flalign", "displaymath", "math", "dmath", "darray"}

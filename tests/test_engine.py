@@ -493,6 +493,13 @@ CASES = [
      "\\begin{align*}\n\\ell(3) &= 2.5 \\intertext{and at the edge} \\ell(1) &= 0.5 \\\\\n"
      "\\ell(2) &= 2\n\\end{align*}\n",
      [(1, "definition"), (3, "proved"), (3, "proved"), (4, "refuted")]),
+    ("annotated equalities (\\overset{(a)}{=}, \\stackrel{(b)}{=}) are equalities; \\triangleq defines; "
+     "\\stackrel{!}{=} is an equation to solve; \\right\\rvert is an evaluation bar",
+     "Define $f(x) \\triangleq x^2 + 2x$.\n\n"
+     "$$\\begin{aligned} (x+1)^2 &\\overset{(a)}{=} x^2 + 2x + 1 \\\\ &\\stackrel{(b)}{=} f(x) + 1 \\\\ "
+     "&\\overset{(c)}{=} f(x) + 2 \\end{aligned}$$\n"
+     "$$f'(x) \\stackrel{!}{=} 0$$\n$$\\left. \\frac{d f}{d x} \\right\\rvert_{x=1} = 4$$\n",
+     [(1, "definition"), (3, "proved"), (3, "proved"), (3, "refuted"), (4, "definition"), (5, "proved")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",

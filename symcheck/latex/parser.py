@@ -246,9 +246,30 @@ def _brace_array_as_cases(row: MappedText) -> MappedText:
         row = row.replace(m.start(), m.end(), "\\begin{cases}")
 
 
+_ANNOTATED = re.compile(r"\\(?:overset|stackrel)\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*"
+                        r"\{\s*(=|\\le|\\leq|\\ge|\\geq|\\approx|<|>)\s*\}")
+_DEFINED_AS = re.compile(r"\\(?:triangleq|eqqcolon|equiv_{?def}?|doteq)(?![A-Za-z])")
+_RIGHT_BAR = re.compile(r"\\right\s*\\(?:rvert|vert|Vert|rVert)")
+
+
+def _annotations(row: MappedText) -> MappedText:
+    """``\\overset{(a)}{=}``, ``\\stackrel{\\text{def}}{=}``: the relation under the note (an
+    equality marked "def" defines); ``\\triangleq``: defined as; ``\\right\\rvert_{x=1}``: the
+    evaluation bar ``\\right|``."""
+    while (m := _ANNOTATED.search(row.text)) is not None:
+        note = re.sub(r"\\(?:text|mathrm|mathrm)\s*\{([^{}]*)\}", r"\1", m.group(1)).strip().lower()
+        op = ":=" if m.group(2) == "=" and note in ("def", "d", "defn", "definition", "\\triangle") else m.group(2)
+        row = row.replace(m.start(), m.end(), op)
+    while (m := _DEFINED_AS.search(row.text)) is not None:
+        row = row.replace(m.start(), m.end(), ":=")
+    while (m := _RIGHT_BAR.search(row.text)) is not None:
+        row = row.replace(m.start(), m.end(), "\\right|")
+    return row
+
+
 def _run(row: MappedText) -> object:
     """Parse and read; every failure becomes a ParseFailure."""
-    row = _brace_array_as_cases(row)
+    row = _annotations(_brace_array_as_cases(row))
     split = _drop_quantifier(_split_label_transpose(row.text))
     if split != row.text:
         row = MappedText(split, row.offsets)  # same length: every offset stays
