@@ -150,7 +150,7 @@ _UNARY_BUILTINS = frozenset({"exp", "log", "ln", "sin", "cos", "tan", "sqrt", "a
 
 _CONDITION_CUES = ("condition", "solve", "satisf", "optimum", "optimal", "stationary", "minimum",
                    "minimi", "reduce to", "normal equation", "must hold", "take the form", "set to zero",
-                   "equal to zero", "vanish", "setting the", "to zero", "equating")
+                   "equal to zero", "vanish", "setting the", "equating")
 
 
 _NAMED_CONDITIONS = ("normal equation", "first-order condition", "first order condition",
