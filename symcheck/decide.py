@@ -362,9 +362,10 @@ class Decider:
         rel = st.relation
         self.sampled = False
         self.unevaluated = 0
-        self.regions = {k: (op, sp.Rational(b)) for k, op, b in getattr(st, "regions", ())}
+        # by the leaf's name (\\epsilon for the key epsilon), as the sampled symbols are named
+        self.regions = {names.display(k): (op, sp.Rational(b)) for k, op, b in getattr(st, "regions", ())}
         if self.regions:
-            notes.add("for " + ", ".join(f"{names.display(k)} {_OP_TEXT[op]} {b}" for k, (op, b)
+            notes.add("for " + ", ".join(f"{k} {_OP_TEXT[op]} {b}" for k, (op, b)
                                          in sorted(self.regions.items())) + ", as the text says")
         insts, desc = self.instances(st)
         rng = random.Random(_seed(st))
@@ -692,6 +693,9 @@ class Decider:
             for x in d.free_symbols:
                 if x.name in regions:
                     op, b = regions[x.name]
+                    if op == "=":
+                        subs[x] = b
+                        continue
                     p = sp.Symbol(f"{x.name}_region", **({"positive": True} if op in (">", "<")
                                                          else {"nonnegative": True}))
                     subs[x] = b + p if op in (">", "ge") else b - p
@@ -732,11 +736,14 @@ def _own_parameters(ctx: Context, lhs: object) -> frozenset[str]:
     return frozenset(p for p in fd.params if p not in ctx.shapes and p not in ctx.quantities)
 
 
-_OP_TEXT = {"<": "<", ">": ">", "le": "≤", "ge": "≥"}
+_OP_TEXT = {"<": "<", ">": ">", "le": "≤", "ge": "≥", "=": "="}
 
 
 def _in_region(v: sp.Rational, op: str, b: sp.Rational) -> sp.Rational:
-    """A value on the side of ``b`` that ``op`` asks for, from a random value ``v``."""
+    """A value on the side of ``b`` that ``op`` asks for, from a random value ``v`` (``b``
+    itself for "for ε = 0")."""
+    if op == "=":
+        return b
     off = abs(v) + (sp.Rational(1, 7) if op in ("<", ">") else 0)
     return b + off if op in (">", "ge") else b - off
 

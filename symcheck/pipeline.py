@@ -503,6 +503,15 @@ def regions(doc: Document, ctx: context.Context) -> None:
     bounds: list[tuple[int, tuple[str, str, str]]] = []
     for st in ctx.statements:
         rel = st.relation
+        if rel.op == "=" and isinstance(rel.lhs, ir.Symbol) and not rel.lhs.sub and isinstance(
+                rel.rhs.arg if isinstance(rel.rhs, ir.Neg) else rel.rhs, ir.Number) \
+                and not doc.fragments[st.fragment].display \
+                and re.search(r"\b(for|when|if)\s*$", doc.fragments[st.fragment].prose_before.text.lower()):
+            # "for $\epsilon = 0$, $… = 1$": a value that holds for the claim of that sentence
+            num = rel.rhs.arg if isinstance(rel.rhs, ir.Neg) else rel.rhs
+            bounds.append((st.fragment, (names.key(rel.lhs), "=",
+                                         ("-" if isinstance(rel.rhs, ir.Neg) else "") + num.text)))
+            continue
         if st.role != "assumption" or rel.op not in ("<", ">", "le", "ge"):
             continue
         lhs, rhs, op = rel.lhs, rel.rhs, rel.op
@@ -674,7 +683,10 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                                               "correct step (the step before it was refuted)")
             if out.code == "SC100":
                 out = lost_prime(decider, st, out)
-            out = examples.review(st, out)  # a number the worked example computes is not refuted for all values
+            if not any(op == "=" for _, op, _ in getattr(st, "regions", ())):
+                # a number the worked example computes is not refuted for all values (unless the
+                # sentence itself fixes the value it depends on: "for ε = 0, … = 1")
+                out = examples.review(st, out)
             out = _orthogonal_review(ctx, st, out)
             out = _abstract_review(ctx, st, out)
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:

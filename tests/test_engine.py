@@ -500,6 +500,15 @@ CASES = [
      "&\\overset{(c)}{=} f(x) + 2 \\end{aligned}$$\n"
      "$$f'(x) \\stackrel{!}{=} 0$$\n$$\\left. \\frac{d f}{d x} \\right\\rvert_{x=1} = 4$$\n",
      [(1, "definition"), (3, "proved"), (3, "proved"), (3, "refuted"), (4, "definition"), (5, "proved")]),
+    ("a value stated for the claim of its sentence ('for $\\epsilon = 0$') holds for that claim only; Greek too",
+     "Let $x \\in \\mathbb{R}^d$, $\\mu = \\frac{1}{d}\\sum_{i=1}^{d} x_i$, "
+     "$\\sigma^2 = \\frac{1}{d}\\sum_{i=1}^{d} (x_i - \\mu)^2$ and "
+     "$\\hat x_i = \\frac{x_i - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}$.\n\n"
+     "For $\\epsilon = 0$, $\\frac{1}{d}\\sum_{i=1}^{d} \\hat x_i^2 = 1$.\n\n"
+     "For $\\epsilon = 0$, $\\frac{1}{d}\\sum_{i=1}^{d} \\hat x_i^2 = 2$.\n\n"
+     "For $\\lambda > 0$: $\\max(0, \\lambda) = \\lambda$.\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"),
+      (3, "proved"), (5, "definition"), (5, "refuted"), (7, "definition"), (7, "proved")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
