@@ -269,18 +269,21 @@ def _function_heads(node: object) -> set[int]:
 
 
 def _earlier_only(node: object, key: str, letter: str) -> bool:
-    """Every mention of the family in ``node`` is an earlier member: h_{t-1}, h_{t-2} in the
-    definition of h_t (a recurrence, not a circular definition)."""
+    """Every mention of the family in ``node`` is an earlier member (h_{t-1}, h_{t-2} in the
+    definition of h_t), or every one a later member (δ_{t+1} in that of δ_t, backpropagation
+    through time): a recurrence, not a circular definition."""
+    signs = set()
     for n in irutil.walk(node):
         if not (isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == key):
             continue
         it = n.sub[0] if n.sub and len(n.sub) == 1 else None
-        if not (isinstance(it, ir.Add) and len(it.terms) == 2 and it.terms[0][0] == 1 and it.terms[1][0] == -1
+        if not (isinstance(it, ir.Add) and len(it.terms) == 2 and it.terms[0][0] == 1
                 and isinstance(it.terms[0][1], ir.Symbol) and it.terms[0][1].base == letter
                 and isinstance(it.terms[1][1], ir.Number) and it.terms[1][1].text.isdigit()
                 and int(it.terms[1][1].text) >= 1):
             return False
-    return True
+        signs.add(it.terms[1][0])
+    return len(signs) <= 1
 
 
 class Builder:

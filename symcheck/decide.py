@@ -57,7 +57,7 @@ class Instance:
     sizes: dict[str, int]
     indices: dict[str, int]
     generic: dict[str, sp.Symbol] = field(default_factory=dict)
-    floors: dict[str, int] = field(default_factory=dict)  # recurrent families at a generic step
+    floors: dict[str, tuple[int, int]] = field(default_factory=dict)  # recurrences at a generic step
 
 
 def _seed(st: Statement) -> int:
@@ -234,7 +234,7 @@ class Decider:
             # counter of that iteration, and x_k stands for any iterate; no range is needed
             letters = [L for L in letters if not _only_iterates(self.ctx, rel, L)]
             ranges = []
-            floors: dict[str, int] = {}
+            floors: dict[str, tuple[int, int]] = {}
             steps: list[str] = []
             for L in letters:
                 r = rf.range_of(L, rel)
@@ -268,7 +268,7 @@ class Decider:
                 shown_free = _shown_floors(self.ctx, rel, L, floors)
                 free = ", ".join(names.entry_name(k, (f,)) for k, f in sorted(shown_free.items()))
                 desc.append(f"a generic step {L} (read as {L} = {GENERIC_STEP}"
-                            + (f", with {free} free: any earlier state" if free else "") + ")")
+                            + (f", with {free} free: any other state" if free else "") + ")")
             shown = [(L, r) for L, r in zip(letters, ranges) if L not in steps]
             if shown:
                 what = ", ".join(f"{L} in {_span_text(r)}" for L, r in shown)
@@ -826,30 +826,35 @@ def _recurrent_families(ctx: Context) -> frozenset[str]:
     return got
 
 
-def _step_floors(ctx: Context, rel: object, letter: str, low: Lowerer) -> dict[str, int]:
-    """Below which entry each recurrent family is free at the generic step: the earliest
-    entry the relation names (∂h_t/∂h_{t-1}: h_{t-1}), or the one just before the step."""
-    out: dict[str, int] = {}
+def _step_floors(ctx: Context, rel: object, letter: str, low: Lowerer) -> dict[str, tuple[int, int]]:
+    """Where each recurrent family becomes free at the generic step, and on which side: at
+    or below the earliest entry the relation names (∂h_t/∂h_{t-1}: h_{t-1}), or the one just
+    before the step; for a backward recurrence δ_t = F(δ_{t+1}), at or above the latest one
+    named, or the one just after."""
+    from symcheck.lower import recurrence_direction
+    out: dict[str, tuple[int, int]] = {}
     at = low.child(indices={**low.indices, letter: GENERIC_STEP})
     for k in sorted(_recurrent_families(ctx)):
-        named = [GENERIC_STEP - 1]
+        direction = recurrence_direction(ctx.families[k]) or 1
+        named = [GENERIC_STEP - direction]
         for n in irutil.symbols(rel):
             if n.sub and len(n.sub) == 1 and names.key(n) == k and _offset_of(n.sub[0], letter):
                 try:
                     named.append(at.index_value(n.sub[0]))
                 except LowerError:
                     pass
-        out[k] = min(named)
+        out[k] = (min(named) if direction > 0 else max(named), direction)
     return out
 
 
-def _shown_floors(ctx: Context, rel: object, letter: str, floors: dict[str, int]) -> dict[str, int]:
+def _shown_floors(ctx: Context, rel: object, letter: str,
+                  floors: dict[str, tuple[int, int]]) -> dict[str, int]:
     """The free earlier states worth naming: those of a family defined through its own
     earlier members, and those the relation itself names."""
     from symcheck.lower import _mentions_itself
     named = {names.key(n) for n in irutil.symbols(rel) if n.sub and len(n.sub) == 1
              and _offset_of(n.sub[0], letter) and not isinstance(n.sub[0], ir.Symbol)}
-    return {k: f for k, f in floors.items() if k in named or _mentions_itself(ctx.families[k])}
+    return {k: f for k, (f, _) in floors.items() if k in named or _mentions_itself(ctx.families[k])}
 
 
 def _only_iterates(ctx: Context, rel: object, letter: str) -> bool:

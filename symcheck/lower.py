@@ -42,6 +42,15 @@ def _eigen_extreme(f: object) -> bool:
     return isinstance(f, ir.Symbol) and f.base == "lambda" and (f.sub_text or "").strip("\\ ") in ("max", "min")
 
 
+def recurrence_direction(f: object) -> int:
+    """+1 for h_t = F(h_{t-1}), -1 for δ_t = F(δ_{t+1}), 0 when the family is no recurrence."""
+    for n in irutil.walk(f.body):  # type: ignore[attr-defined]
+        if isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == f.key and n.sub \
+                and isinstance(n.sub[0], ir.Add) and len(n.sub[0].terms) == 2:  # type: ignore[attr-defined]
+            return 1 if n.sub[0].terms[1][0] == -1 else -1
+    return 0
+
+
 def _mentions_itself(f: object) -> bool:
     return any(isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == f.key  # type: ignore[attr-defined]
                for n in irutil.walk(f.body))  # type: ignore[attr-defined]
@@ -164,10 +173,11 @@ class Lowerer:
                  notes: set[str] | None = None,
                  locals_: frozenset[str] = frozenset(),
                  depth: int = 0,
-                 floors: dict[str, int] | None = None) -> None:
+                 floors: dict[str, tuple[int, int]] | None = None) -> None:
         self.ctx = ctx
         # h_t = F(h_{t-1}) read at a generic step: entries of a recurrent family at or below
-        # its floor are free (any earlier state), the ones above are built from them
+        # its floor are free (any earlier state), the ones above are built from them; for
+        # δ_t = F(δ_{t+1}) (direction -1) the entries at or above it are free instead
         self.floors = floors or {}
         self.sizes = sizes
         self.indices = indices or {}
@@ -394,8 +404,10 @@ class Lowerer:
         if held in self.frozen:
             return self.frozen[held]  # an entry held as a variable of its own while differentiating
         f = self.ctx.families.get(key)
-        if key in self.floors and len(idx) == 1 and idx[0] <= self.floors[key]:
-            return leaf(names.entry_name(key, idx))
+        if key in self.floors and len(idx) == 1:
+            edge, direction = self.floors[key]
+            if (idx[0] - edge) * direction <= 0:
+                return leaf(names.entry_name(key, idx))
         if f is not None and f.body is not None and len(idx) == 1 and _mentions_itself(f):
             # a recurrence h_t = F(h_{t-1}): its start is given (h_0 = 0) or free
             start = f"{key}_{idx[0]}"

@@ -509,6 +509,13 @@ CASES = [
      "For $\\lambda > 0$: $\\max(0, \\lambda) = \\lambda$.\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"),
       (3, "proved"), (5, "definition"), (5, "refuted"), (7, "definition"), (7, "proved")]),
+    ("a backward recurrence δ_t = F(δ_{t+1}) is a definition, read at a generic step with δ_{t+1} free",
+     "A scalar RNN $h_t = \\tanh(w h_{t-1} + u x_t)$ and "
+     "$\\delta_t = g_t + w (1 - h_{t+1}^2) \\delta_{t+1}$.\n\n"
+     "$$\\delta_t - w (1 - h_{t+1}^2) \\delta_{t+1} = g_t$$\n"
+     "$$\\delta_t - w (1 - h_{t+1}^2) \\delta_{t+1} = g_t + \\delta_{t+1}$$\n"
+     "$$\\frac{\\partial h_{t+1}}{\\partial h_t} = w (1 - h_{t+1}^2)$$\n",
+     [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"), (5, "proved")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
