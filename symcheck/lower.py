@@ -903,6 +903,10 @@ class Lowerer:
                 raise LowerError("unsupported", f"the derivative {name}' of an unknown function", n.span)
             return self.derivative_call(fn, args, n.func.prime, n.span)
         if name in functions.MATRIX_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
+            if name in ("det", "tr", "trace", "Tr") and args[0].shape[0] != args[0].shape[1]:  # type: ignore[union-attr]
+                # the document may use the name for a square matrix elsewhere (one shape per name)
+                raise LowerError("unsupported", f"{name} of a {shape_text(args[0])} matrix, which is not square",
+                                 n.span)
             return functions.MATRIX_FUNCTIONS[name](args[0])  # type: ignore[arg-type]
         if name in functions.VECTOR_FUNCTIONS and len(args) == 1 and is_matrix(args[0]):
             return functions.VECTOR_FUNCTIONS[name](args[0])  # type: ignore[arg-type,return-value]

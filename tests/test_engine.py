@@ -516,6 +516,9 @@ CASES = [
      "$$\\delta_t - w (1 - h_{t+1}^2) \\delta_{t+1} = g_t + \\delta_{t+1}$$\n"
      "$$\\frac{\\partial h_{t+1}}{\\partial h_t} = w (1 - h_{t+1}^2)$$\n",
      [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"), (5, "proved")]),
+    ("the determinant of a matrix that is not square here is undecided with its reason, never an internal error",
+     "Let $V \\in \\mathbb{R}^{3 \\times 2}$.\n\n$$\\det V = 1$$\n$$\\operatorname{tr}(V) = 0$$\n",
+     [(1, "definition"), (3, "undecided"), (4, "undecided")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
