@@ -661,6 +661,9 @@ class Builder:
                 a = a.items[0] if isinstance(a, ir.Paren) and len(a.items) == 1 else a
                 if isinstance(a, ir.Symbol) and not a.sub:
                     params.append(names.key(a))
+                elif isinstance(a, ir.Symbol) and a.sub_text and isinstance(lhs.func, ir.Symbol) \
+                        and len(lhs.func.base) > 1 and not lhs.func.sub:
+                    params.append(names.key_with_sub(a) or names.key(a))  # FL(p_t) = …: the parameter p_t
                 else:
                     return None
             return names.key(lhs.func), tuple(params)

@@ -519,6 +519,10 @@ CASES = [
     ("the determinant of a matrix that is not square here is undecided with its reason, never an internal error",
      "Let $V \\in \\mathbb{R}^{3 \\times 2}$.\n\n$$\\det V = 1$$\n$$\\operatorname{tr}(V) = 0$$\n",
      [(1, "definition"), (3, "undecided"), (4, "undecided")]),
+    ("a function named by a word may take a subscripted parameter: FL(p_t) = …",
+     "$$\\mathrm{FL}(p_t) = -(1 - p_t)^{2} \\log p_t$$\n$$\\mathrm{FL}(0.5) = \\tfrac{1}{4}\\log 2$$\n"
+     "$$\\mathrm{FL}(0.5) = \\tfrac{1}{2}\\log 2$$\n",
+     [(1, "definition"), (2, "proved"), (3, "refuted")]),
     ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
