@@ -276,13 +276,10 @@ def _earlier_only(node: object, key: str, letter: str) -> bool:
     for n in irutil.walk(node):
         if not (isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == key):
             continue
-        it = n.sub[0] if n.sub and len(n.sub) == 1 else None
-        if not (isinstance(it, ir.Add) and len(it.terms) == 2 and it.terms[0][0] == 1
-                and isinstance(it.terms[0][1], ir.Symbol) and it.terms[0][1].base == letter
-                and isinstance(it.terms[1][1], ir.Number) and it.terms[1][1].text.isdigit()
-                and int(it.terms[1][1].text) >= 1):
-            return False
-        signs.add(it.terms[1][0])
+        shift = irutil.shift_of(n.sub[0], letter) if n.sub and len(n.sub) == 1 else None
+        if not shift:
+            return False  # h_t itself, or an index that is no shift of the step
+        signs.add(shift > 0)
     return len(signs) <= 1
 
 

@@ -761,17 +761,6 @@ def _stated_decimal(node: object) -> str | None:
 GENERIC_STEP = 5  # the value a step index with no stated range is read at (room for t-1, …, t-4)
 
 
-def _offset_of(item: object, letter: str) -> bool:
-    """``t``, ``t-1``, ``t+1``: the letter, alone or shifted by a whole number."""
-    if isinstance(item, ir.Symbol):
-        return item.base == letter and not item.sub
-    if isinstance(item, ir.Add) and len(item.terms) == 2:
-        (s0, a), (_, b) = item.terms
-        return s0 == 1 and isinstance(a, ir.Symbol) and a.base == letter and not a.sub \
-            and isinstance(b, ir.Number) and b.text.isdigit()
-    return False
-
-
 def _step_letter(ctx: Context, rel: object, letter: str) -> bool:
     """A letter no range is given for that only ever subscripts names nothing gives a
     shape (h_t, x_t, z_{t-1}): any step or sample.  Read at one generic value, the relation
@@ -788,7 +777,7 @@ def _step_letter(ctx: Context, rel: object, letter: str) -> bool:
                                               for x in irutil.walk(it))]
             if not mine:
                 continue
-            if len(n.sub) != 1 or not _offset_of(mine[0], letter):
+            if len(n.sub) != 1 or irutil.shift_of(mine[0], letter) is None:
                 return False
             k = names.key(n)
             if k in ctx.shapes or k in ctx.quantities or k in ctx.functions:
@@ -838,7 +827,7 @@ def _step_floors(ctx: Context, rel: object, letter: str, low: Lowerer) -> dict[s
         direction = recurrence_direction(ctx.families[k]) or 1
         named = [GENERIC_STEP - direction]
         for n in irutil.symbols(rel):
-            if n.sub and len(n.sub) == 1 and names.key(n) == k and _offset_of(n.sub[0], letter):
+            if n.sub and len(n.sub) == 1 and names.key(n) == k and irutil.shift_of(n.sub[0], letter) is not None:
                 try:
                     named.append(at.index_value(n.sub[0]))
                 except LowerError:
@@ -853,7 +842,7 @@ def _shown_floors(ctx: Context, rel: object, letter: str,
     earlier members, and those the relation itself names."""
     from symcheck.lower import _mentions_itself
     named = {names.key(n) for n in irutil.symbols(rel) if n.sub and len(n.sub) == 1
-             and _offset_of(n.sub[0], letter) and not isinstance(n.sub[0], ir.Symbol)}
+             and irutil.shift_of(n.sub[0], letter) is not None and not isinstance(n.sub[0], ir.Symbol)}
     return {k: f for k, (f, _) in floors.items() if k in named or _mentions_itself(ctx.families[k])}
 
 
@@ -1023,8 +1012,7 @@ def _first_named_values(ctx: Context, st: Statement, lhs: object, rhs: object) -
             inside.add(id(sm.func))
         if isinstance(sm, ir.Mul):  # λ_max(A): an eigenvalue the engine computes
             inside |= {id(f) for f, g in zip(sm.factors, sm.factors[1:])
-                       if isinstance(f, ir.Symbol) and f.base == "lambda" and isinstance(g, ir.Paren)
-                       and (f.sub_text or "").strip("\\ ") in ("max", "min")}
+                       if names.is_extreme_eigenvalue(f) and isinstance(g, ir.Paren)}
         if isinstance(sm, ir.Sum):
             for part in (sm.index, sm.lower, sm.upper):
                 if part is not None:

@@ -137,3 +137,16 @@ def replace_node(root: object, target: object, new: object) -> object:
             items[pos] = cur
             cur = dataclasses.replace(parent, **{name: tuple(items)})  # type: ignore[type-var]
     return cur
+
+
+def shift_of(item: object, letter: str) -> int | None:
+    """The whole-number shift of an index written ``t``, ``t-1`` or ``t+2`` (0, -1, 2);
+    None for anything else."""
+    if isinstance(item, ir.Symbol):
+        return 0 if item.base == letter and not item.sub else None
+    if isinstance(item, ir.Add) and len(item.terms) == 2:
+        (s0, a), (s1, b) = item.terms
+        if s0 == 1 and isinstance(a, ir.Symbol) and a.base == letter and not a.sub \
+                and isinstance(b, ir.Number) and b.text.isdigit():
+            return s1 * int(b.text)
+    return None

@@ -37,17 +37,14 @@ _LEAVES: dict[str, sp.Symbol] = {}
 _GRIDS: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[object, list[list[object]], tuple[str, ...]]] = {}
 
 
-def _eigen_extreme(f: object) -> bool:
-    """λ_max, λ_{\\max}, λ_min: the name of an extreme eigenvalue."""
-    return isinstance(f, ir.Symbol) and f.base == "lambda" and (f.sub_text or "").strip("\\ ") in ("max", "min")
-
-
 def recurrence_direction(f: object) -> int:
     """+1 for h_t = F(h_{t-1}), -1 for δ_t = F(δ_{t+1}), 0 when the family is no recurrence."""
+    letter = f.params[0] if len(f.params) == 1 else None  # type: ignore[attr-defined]
     for n in irutil.walk(f.body):  # type: ignore[attr-defined]
-        if isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == f.key and n.sub \
-                and isinstance(n.sub[0], ir.Add) and len(n.sub[0].terms) == 2:  # type: ignore[attr-defined]
-            return 1 if n.sub[0].terms[1][0] == -1 else -1
+        if isinstance(n, ir.Symbol) and n.style != "label" and names.key(n) == f.key and n.sub:  # type: ignore[attr-defined]
+            shift = irutil.shift_of(n.sub[0], letter) if letter else None
+            if shift:
+                return 1 if shift < 0 else -1
     return 0
 
 
@@ -720,7 +717,7 @@ class Lowerer:
             if isinstance(f, ir.Ellipsis):
                 raise LowerError("unsupported", "a product written with an ellipsis", f.span)
             nxt = factors[k + 1] if k + 1 < len(factors) else None
-            if _eigen_extreme(f) and isinstance(nxt, ir.Paren) and nxt.delim == "(" and len(nxt.items) == 1 \
+            if names.is_extreme_eigenvalue(f) and isinstance(nxt, ir.Paren) and nxt.delim == "(" and len(nxt.items) == 1 \
                     and ops[k + 1] == "juxt":
                 vals.append((ops[k], self.eigen_extreme(f, nxt.items[0]), f.span.union(nxt.span)))
                 k += 2

@@ -95,3 +95,8 @@ def entry_name(k: str, idx: tuple[int, ...]) -> str:
     if label:
         out += f"^{{{label}}}"
     return out
+
+
+def is_extreme_eigenvalue(s: object) -> bool:
+    """λ_max, λ_{\\max}, λ_min: the name of an extreme eigenvalue (applied as λ_max(A))."""
+    return isinstance(s, ir.Symbol) and s.base == "lambda" and (s.sub_text or "").strip("\\ ") in ("max", "min")

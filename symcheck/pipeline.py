@@ -14,6 +14,7 @@ from symcheck.fragments import Document
 from symcheck.latex import ir
 from symcheck.results import FileResult
 from symcheck.source import MappedText, Span
+from symcheck.segment import ANNOTATED_RELATION
 
 MAX_BYTES = 2_000_000
 REPAIR_BUDGET = 24  # refuted relations per document that get a fix search (a count: output never depends on speed)
@@ -28,9 +29,8 @@ class CheckOptions:
     frozen: tuple[tuple[int, int], ...] = ()
 
 
-_LEADING_OP = re.compile(r"^\s*(=|\\approx|\\leq?|\\geq?|\\neq?|<|>|:=|\\equiv|"
-                         r"\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*=\s*\})\s*")
-_MUST_EQUAL = re.compile(r"\\(?:overset|stackrel)\s*\{\s*!\s*\}\s*\{\s*=\s*\}")
+_ANNOTATED = re.compile(ANNOTATED_RELATION)
+_LEADING_OP = re.compile(r"^\s*(=|\\approx|\\leq?|\\geq?|\\neq?|<|>|:=|\\equiv|" + ANNOTATED_RELATION + r")\s*")
 _OPS = {"=": "=", "\\approx": "approx", "\\le": "le", "\\leq": "le", "\\ge": "ge", "\\geq": "ge",
         "\\ne": "ne", "\\neq": "ne", "<": "<", ">": ">", ":=": ":=", "\\equiv": "equiv"}
 
@@ -67,7 +67,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
             if row.continues:
                 m = _LEADING_OP.match(text.text)
                 if m:
-                    op = _OPS.get(m.group(1), "=")  # &\overset{(a)}{=}: an annotated equality
+                    # &\overset{(a)}{=}: the relation under the note
+                    op = _OPS.get(m.group(1)) or _OPS.get(m.group(3), "=")
                     text = text.slice(m.end())
             res = parser.parse_row(text)
             if isinstance(res, ir.ParseFailure) and not frag.display and not _has_relation(text.text):
@@ -142,7 +143,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
         for st in sts:
             st.symmetric = sym
             st.scalars = scal
-        if _MUST_EQUAL.search(row.text.text):  # f'(x) \stackrel{!}{=} 0: an equation to solve
+        if any(m.group(1).strip() == "!" and m.group(2) == "=" for m in _ANNOTATED.finditer(row.text.text)):
+            # f'(x) \stackrel{!}{=} 0: an equation to solve
             for st in sts:
                 if st.relation.op == "=" and st.role == "claim":
                     st.role = "condition"
@@ -445,12 +447,16 @@ def _abstract_review(ctx: context.Context, st: object, out: Outcome) -> Outcome:
     is; a counterexample built from a stand-in for f refutes nothing."""
     from symcheck.examples import _reaches
 
-    used = {k for d in ctx.statements if d.role in ("definition", "function")
-            for k in ctx.abstract | ctx.abstract_fns if _mentions_key(d.relation.rhs, k)}
-    # an unknown the model is built on ("J(w) = L(w) + …" with L any differentiable loss)
-    # is quantified over: a claim that fails for some L is false; one never used is not
-    unknown = (ctx.abstract | ctx.abstract_fns) - used
-    if out.code != "SC100" or not unknown:
+    if out.code != "SC100" or not (ctx.abstract or ctx.abstract_fns):
+        return out
+    unknown = ctx.__dict__.get("unused_unknowns")
+    if unknown is None:
+        # an unknown the model is built on ("J(w) = L(w) + …" with L any differentiable loss)
+        # is quantified over: a claim that fails for some L is false; one never used is not
+        used = {k for d in ctx.statements if d.role in ("definition", "function")
+                for k in ctx.abstract | ctx.abstract_fns if _mentions_key(d.relation.rhs, k)}
+        unknown = ctx.__dict__["unused_unknowns"] = (ctx.abstract | ctx.abstract_fns) - used
+    if not unknown:
         return out
     rel = st.relation  # type: ignore[attr-defined]
     sides = [sorted(k for k in unknown if _reaches(ctx, side, {k})) for side in (rel.lhs, rel.rhs)]

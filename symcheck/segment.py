@@ -15,10 +15,12 @@ from symcheck import macros as macros_mod
 from symcheck.fragments import Fragment, Note, Row
 from symcheck.source import MappedText
 
+# a relation written under a note: \overset{(a)}{=}, \stackrel{\text{def}}{=} (group 1 the note, 2 the relation)
+ANNOTATED_RELATION = (r"\\(?:overset|stackrel)\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*"
+                      r"\{\s*(=|\\le|\\leq|\\ge|\\geq|\\approx|<|>)\s*\}")
 RELATION = re.compile(
     r"<=|>=|!=|:=|=|<|>|\\(?:leq?|geq?|neq?|approx|equiv|simeq|sim|cong|propto|leqslant|geqslant"
-    r"|ll|gg|coloneqq|eqqcolon|doteq|triangleq)(?![A-Za-z])"
-    r"|\\(?:overset|stackrel)\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*(?:=|\\le|\\ge|\\approx)\s*\}"
+    r"|ll|gg|coloneqq|eqqcolon|doteq|triangleq)(?![A-Za-z])|" + ANNOTATED_RELATION
 )
 ROW_ENVS = {"align", "aligned", "split", "gather", "gathered", "alignat", "alignedat", "eqnarray",
             "multline", "equation", "flalign", "displaymath", "math", "dmath", "darray"}

@@ -528,17 +528,17 @@ class ShapeInference:
                 self.uf.union(mats[0][0], s[0])
                 self.uf.union(mats[0][1], s[1])
             return mats[0] if mats else None
-        if isinstance(node, ir.Mul) and any(
-                _eigen_name(f) and k + 1 < len(node.factors) and isinstance(node.factors[k + 1], ir.Paren)
-                for k, f in enumerate(node.factors)):
-            # λ_max(XᵀX): an eigenvalue, a scalar (what is inside still gets its shapes)
-            rest = [f for k, f in enumerate(node.factors)
-                    if not (k > 0 and _eigen_name(node.factors[k - 1]) and isinstance(f, ir.Paren)) and not _eigen_name(f)]
-            for k, f in enumerate(node.factors):
-                if k > 0 and _eigen_name(node.factors[k - 1]) and isinstance(f, ir.Paren):
-                    self.of(f)
-            return self.of(ir.Mul(tuple(rest), ("juxt",) * (len(rest) - 1), node.span)) if len(rest) > 1 else \
-                (self.of(rest[0]) if rest else None)
+        if isinstance(node, ir.Mul):
+            # λ_max(XᵀX): an eigenvalue, a scalar; what is inside still gets its shapes
+            pairs = list(zip(node.factors, node.factors[1:]))
+            applied = {k for k, (f, g) in enumerate(pairs) if names.is_extreme_eigenvalue(f) and isinstance(g, ir.Paren)}
+            if applied:
+                rest = [f for k, f in enumerate(node.factors) if k not in applied and k - 1 not in applied]
+                for k in applied:
+                    self.of(node.factors[k + 1])
+                if len(rest) > 1:
+                    return self.of(ir.Mul(tuple(rest), ("juxt",) * (len(rest) - 1), node.span))
+                return self.of(rest[0]) if rest else None
         if isinstance(node, ir.Mul):
             if node.ops and all(op in ("odot", "oslash") for op in node.ops):
                 self._entrywise(list(node.factors))
@@ -617,10 +617,6 @@ class ShapeInference:
         if isinstance(node, ir.Sum):
             return None if node.index is None else self.of(node.body)
         return None
-
-
-def _eigen_name(f: object) -> bool:
-    return isinstance(f, ir.Symbol) and f.base == "lambda" and (f.sub_text or "").strip("\\ ") in ("max", "min")
 
 
 def _count_between(first: object, last: object, axis: int) -> Dim:

@@ -24,6 +24,7 @@ from symcheck.latex import ir
 from symcheck.latex.marks import ReadError
 from symcheck.latex.transform import Reader
 from symcheck.source import MappedText, Span
+from symcheck.segment import ANNOTATED_RELATION
 
 MAX_DEPTH = 100  # nested groups/brackets/environments; far beyond any real note
 MAX_TREE_DEPTH = 400  # IR depth after reading (sums nest through their bodies)
@@ -246,8 +247,7 @@ def _brace_array_as_cases(row: MappedText) -> MappedText:
         row = row.replace(m.start(), m.end(), "\\begin{cases}")
 
 
-_ANNOTATED = re.compile(r"\\(?:overset|stackrel)\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*"
-                        r"\{\s*(=|\\le|\\leq|\\ge|\\geq|\\approx|<|>)\s*\}")
+_ANNOTATED = re.compile(ANNOTATED_RELATION)
 _DEFINED_AS = re.compile(r"\\(?:triangleq|eqqcolon|equiv_{?def}?|doteq)(?![A-Za-z])")
 _RIGHT_BAR = re.compile(r"\\right\s*\\(?:rvert|vert|Vert|rVert)")
 
