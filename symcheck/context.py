@@ -103,6 +103,7 @@ class Context:
     family_dims: dict[str, object] = field(default_factory=dict)
     claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
     abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
+    mention_keys: dict[int, set[str]] = field(default_factory=dict)  # fragment → the names its rows use
 
     def iteration_of(self, s: ir.Symbol) -> tuple[str, str] | None:
         """For ``x_3`` of a defined iteration ``x_{k+1} = F(x_k)``: (the key of x_{k+1}, k)."""

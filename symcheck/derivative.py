@@ -84,10 +84,36 @@ def lower_derivative(low: Lowerer, n: ir.Deriv) -> object:
             sub = dict(zip(flat_leaves, vals))
             return result.xreplace(sub) if hasattr(result, "xreplace") else result  # type: ignore[union-attr]
         wrt = ((arg, n.order),)  # ∇f(x), ∇²f(x): with respect to the argument written
+    partials = _function_partials(low, _strip(num), [(_strip(v), k) for v, k in wrt])
+    if partials is not None:
+        return partials
     for var, order in wrt:
         for _ in range(order):
             result = differentiate(low, num if result is None else None, var, n.span, result)
     return result
+
+
+def _function_partials(low: Lowerer, num: object, wrt: list[tuple[object, int]]) -> object | None:
+    """∂²ℓ/∂μ∂v of the document's ℓ(μ, v) whose argument v is also defined (v = σ²):
+    differentiated by the arguments, then taken where the relation's own v is."""
+    if not isinstance(num, ir.Symbol) or num.sub:
+        return None
+    k = names.key(num)
+    fd = low.ctx.functions.get(k)
+    if fd is None or fd.contradicts or k in low.locals or any(p in low.ctx.shapes for p in fd.params):
+        return None
+    at = {p for p in fd.params if p in low.ctx.quantities and low.ctx.quantities[p].definition is not None
+          and not low._defined_later(p)}
+    vks = [names.key_with_sub(v) or names.key(v) if isinstance(v, ir.Symbol) else None for v, _ in wrt]
+    if not at or not all(vk in fd.params for vk in vks):
+        return None
+    leaves = [leaf(names.display(p)) for p in fd.params]
+    d = low._apply_def(fd, leaves)
+    for vk, (_, order) in zip(vks, wrt):
+        for _ in range(order):
+            d = sp.diff(d, leaves[fd.params.index(vk)])
+    vals = {x: low.qval(p) for x, p in zip(leaves, fd.params) if p in at}
+    return d.subs({x: v for x, v in vals.items() if not is_matrix(v)})
 
 
 def _function_derivative(low: Lowerer, num: object, var: object, span: ir.Span) -> object | None:

@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 from symcheck import context, costs, irutil, namecheck, names, shapes, solutions
 from symcheck.decide import Decider, Outcome
-from symcheck.examples import WorkedExamples
+from symcheck.examples import WorkedExamples, section_starts
 from symcheck.diagnostics import Diagnostic, Fix
 from symcheck.fragments import Document
 from symcheck.latex import ir
@@ -129,6 +129,8 @@ def read_chains(doc: Document, diags: list[Diagnostic], path: str) -> context.Bu
     pending: list[tuple[object, object]] = []
     pending_for = [-1]
     for fi, row, chain, grp in parsed:
+        builder.ctx.mention_keys.setdefault(fi, set()).update(  # type: ignore[attr-defined]
+            names.key(n) for n in irutil.walk(chain) if isinstance(n, ir.Symbol))
         chain = readings.relabel_subscripts(chain, gates)  # type: ignore[arg-type]
         chain, notes = binding.rebind(chain, known)  # type: ignore[arg-type]
         for msg, span in notes:
@@ -593,9 +595,7 @@ def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> 
         doc = document.read_document(path, text)
         for n in doc.notes:
             diags.append(Diagnostic(n.code, n.message, n.span, path))
-        ctx = build_context(doc, diags, path)
-        verdicts = decide_all(ctx, doc, diags, path, options)
-        diags.extend(cross_references(doc, ctx, verdicts, path, options))
+        diags.extend(_check_scopes(doc, path, options))
         from symcheck.proofs import proof_diagnostics  # front matter `proof: <name>`, registered proofs only
 
         diags.extend(proof_diagnostics(doc, path))
@@ -603,6 +603,29 @@ def check_text(text: str, path: str, options: CheckOptions = CheckOptions()) -> 
         diags.append(Diagnostic("SC900", "internal error: input nested too deeply", Span(0, 0), path))
     diags.sort(key=lambda d: (d.span.start, d.span.end, d.code, d.message))
     return FileResult(path, text, tuple(_dedupe(diags)))
+
+
+def _check_scopes(doc: Document, path: str, options: CheckOptions) -> list[Diagnostic]:
+    """Build the document's model and decide it; where a later section gives a name a new
+    shape, each stretch between such sections is modelled and decided on its own."""
+    from symcheck import scopes
+
+    diags: list[Diagnostic] = []
+    ctx = build_context(doc, diags, path)
+    parts = scopes.split(doc, ctx, section_starts(doc), lambda d: build_context(d, [], path))
+    if len(parts) == 1:
+        verdicts = decide_all(ctx, doc, diags, path, options)
+        diags.extend(cross_references(doc, ctx, verdicts, path, options))
+        return diags
+    out: list[Diagnostic] = []
+    for part in parts:
+        sub = dataclasses.replace(doc, fragments=tuple(doc.fragments[fi] for fi in part.fragments))
+        mine: list[Diagnostic] = []
+        ctx = build_context(sub, mine, path)
+        verdicts = decide_all(ctx, sub, mine, path, options, within=(part.start, part.end))
+        mine.extend(cross_references(sub, ctx, verdicts, path, options))
+        out.extend(d for d in mine if part.start <= d.span.start < part.end)
+    return out
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -641,8 +664,9 @@ def cross_references(doc: Document, ctx: context.Context, verdicts: dict[int, st
 
 
 def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], path: str,
-               options: CheckOptions) -> dict[int, str]:
-    """Decide every statement; returns each statement's verdict code by its index."""
+               options: CheckOptions, within: tuple[int, int] | None = None) -> dict[int, str]:
+    """Decide every statement (those starting in ``within`` only, when given: a scope
+    of the document); returns each statement's verdict code by its index."""
     verdicts: dict[int, str] = {}
     placed: dict[int, int] = {}  # statement index → its verdict's position in diags
     decider = Decider(ctx, options.timeout)
@@ -655,6 +679,8 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
     repair_clock = [0]
     for st in ctx.statements:
         rel = st.relation
+        if within is not None and not within[0] <= (st.row_span or rel.span).start < within[1]:
+            continue
         held = anchor.get(st.group)
         span = rel.span if st.chain_pos == 0 else rel.rhs.span
         if rel.lhs.span.end <= rel.rhs.span.start and text.count("\n", rel.lhs.span.start, rel.rhs.span.start):

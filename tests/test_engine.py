@@ -595,6 +595,20 @@ CASES = [
      "A cubic and its derivative.\n\n$$f(x) = a + b x + c x^2 + d x^3$$\n"
      "$$f'(x) = b + 2 c x + 3 d x^2$$\n$$f'(x) = b + 2 c x + 2 d x^2$$\n",
      [(3, "definition"), (4, "proved"), (5, "refuted")]),
+    ("a later section that says 'now' re-declares X: each section is read with its own X",
+     "# Bilinear\n\nLet $X \\in \\mathbb{R}^{2 \\times 3}$, $\\mathbf{a} \\in \\mathbb{R}^{2}$ and "
+     "$\\mathbf{b} \\in \\mathbb{R}^{3}$.\n\n"
+     "$$f = \\mathbf{a}^\\top X \\mathbf{b}$$\n$$\\frac{\\partial f}{\\partial X} = \\mathbf{a} \\mathbf{b}^\\top$$\n"
+     "\n# Inverse\n\nNow let $X \\in \\mathbb{R}^{3 \\times 3}$ be invertible.\n\n"
+     "$$X X^{-1} = I$$\n$$X^{-1} X = I$$\n$$X^{-1} X^{-1} = I$$\n",
+     [(3, "definition"), (3, "definition"), (3, "definition"), (5, "definition"), (6, "proved"),
+      (10, "definition"), (12, "proved"), (13, "proved"), (14, "refuted")]),
+    ("a function's argument that is also defined (v = σ²): its partials are read at the same v",
+     "The variance is $v = \\sigma^2$.\n\n$$\\ell(\\mu, v) = -\\log v - \\frac{(x - \\mu)^2}{v}$$\n"
+     "$$\\frac{\\partial \\ell}{\\partial \\mu} = \\frac{2 (x - \\mu)}{v}$$\n"
+     "$$\\frac{\\partial^2 \\ell}{\\partial \\mu \\, \\partial v} = -\\frac{2 (x - \\mu)}{v^2}$$\n"
+     "$$\\frac{\\partial^2 \\ell}{\\partial \\mu \\, \\partial v} = -\\frac{2 (x - \\mu)}{v}$$\n",
+     [(1, "definition"), (3, "definition"), (4, "proved"), (5, "proved"), (6, "refuted")]),
 ]
 
 

@@ -1,0 +1,51 @@
+"""Where a later section gives a name a new shape, the document is read in scopes."""
+from __future__ import annotations
+
+import pytest
+
+from symcheck import document, pipeline, scopes
+from symcheck.examples import section_starts
+
+
+def _boundaries(text: str) -> list[tuple[int, list[str]]]:
+    doc = document.read_document("doc.md", text)
+    ctx = pipeline.build_context(doc, [], "doc.md")
+    found = scopes.boundaries(doc, ctx, section_starts(doc), lambda d: pipeline.build_context(d, [], "doc.md"))
+    return [(text.count("\n", 0, b.start) + 1, sorted(b.keys)) for b in found]
+
+
+MODEL = "# Model\n\n$$\\hat y = \\mathbf{w}^\\top \\mathbf{x}$$\n\n# Shapes\n\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # declared m×n, then n×n: a new meaning from the section that says so
+    ("# A\n\n$X \\in \\mathbb{R}^{m \\times n}$ and $$f = \\operatorname{tr}(X^\\top X)$$\n\n"
+     "# B\n\nLet $X \\in \\mathbb{R}^{n \\times n}$.\n\n$$g = \\det X$$\n", [(5, ["X"])]),
+    # the same shape again is no boundary
+    ("# A\n\n$X \\in \\mathbb{R}^{m \\times n}$ and $$f = \\operatorname{tr}(X^\\top X)$$\n\n"
+     "# B\n\nLet $X \\in \\mathbb{R}^{m \\times n}$.\n", []),
+    # used as a scalar, then declared a vector: only a sentence that says "now" re-declares
+    ("# A\n\n$$p = (x - \\mu)^2$$\n\n# B\n\nNow $x \\in \\mathbb{R}^{d}$.\n\n$$q = x^\\top x$$\n", [(5, ["x"])]),
+    ("# A\n\n$$p = (x - \\mu)^2$$\n\n# B\n\nHere $x \\in \\mathbb{R}^{d}$.\n\n$$q = x^\\top x$$\n", []),
+    # a shape the earlier sections leave open is a first declaration
+    (MODEL + "Now $\\mathbf{x} \\in \\mathbb{R}^{d}$ and $\\mathbf{w} \\in \\mathbb{R}^{d}$.\n", []),
+    # a declaration in the first section has nothing before it
+    ("$X \\in \\mathbb{R}^{m \\times n}$\n\n$X \\in \\mathbb{R}^{n \\times n}$\n", []),
+])
+def test_boundaries(text: str, expected: list[tuple[int, list[str]]]) -> None:
+    assert _boundaries(text) == expected
+
+
+def test_a_scope_leaves_out_what_the_far_side_says_about_a_re_declared_name() -> None:
+    text = ("# A\n\n$X \\in \\mathbb{R}^{m \\times n}$ and $$f = \\operatorname{tr}(X^\\top X)$$\n\n"
+            "$$\\sigma(z) = \\frac{1}{1 + e^{-z}}$$\n\n"
+            "# B\n\nNow let $X \\in \\mathbb{R}^{n \\times n}$.\n\n$$g = \\det X$$\n")
+    doc = document.read_document("doc.md", text)
+    ctx = pipeline.build_context(doc, [], "doc.md")
+    parts = scopes.split(doc, ctx, section_starts(doc), lambda d: pipeline.build_context(d, [], "doc.md"))
+    assert len(parts) == 2
+    first, second = ([doc.fragments[fi].text.text for fi in p.fragments] for p in parts)
+    assert "g = \\det X" not in first and "X \\in \\mathbb{R}^{n \\times n}" not in first
+    assert "X \\in \\mathbb{R}^{m \\times n}" not in second
+    assert any("\\sigma(z)" in t for t in second)  # what does not speak of X is shared
+    assert parts[0].end == parts[1].start
