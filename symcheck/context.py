@@ -26,6 +26,8 @@ class Quantity:
     transposed_def: bool = False  # defined through U^T = …
     declared: tuple[object, object] | None = None  # (rows, cols) IR nodes or ints
     span: ir.Span | None = None
+    # ŵ = arg min F = E: the point the document states for an arg min (checked where it is stated)
+    solution: object | None = None
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Context:
     constant_dims: dict[int, tuple[object, object]] = field(default_factory=dict)
     # x_i used as vectors (x_i^T w): length, and the matrix whose rows they are (X), if any
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
+    columns_of: dict[str, str] = field(default_factory=dict)  # u_j → U: "U has columns u_j"
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
     orthogonal: set[str] = field(default_factory=set)  # matrices the text calls orthogonal (not modelled)
@@ -725,6 +728,7 @@ class Builder:
                     k = names.key(n.num)
                     if k not in c.quantities and k not in c.families and k not in c.functions:
                         c.abstract.add(k)
+        _stated_solutions(c)
         from symcheck import costs
         outs = set(costs.outputs(c)) if c.abstract else set()
         c.__dict__.pop("outputs_cache", None)
@@ -755,3 +759,21 @@ def _dims_of_note(note: object) -> tuple[object, object] | None:
     if isinstance(note, ir.Mul) and len(note.factors) == 2 and note.ops == ("times",):
         return note.factors[0], note.factors[1]
     return None
+
+
+def _stated_solutions(c: Context) -> None:
+    """ŵ := arg min_w F: where the document states the point (the next link of the row,
+    or a later ``ŵ = E``), other rows read ŵ as that E; the claim itself is decided where
+    it stands."""
+    for k, q in sorted(c.quantities.items()):
+        opt = unwrap(q.definition) if q.definition is not None else None
+        if not isinstance(opt, ir.Optimum):
+            continue
+        for st in c.statements:
+            rel = st.relation
+            if st.role != "claim" or rel.op != "=" or isinstance(unwrap(rel.rhs), ir.Optimum):
+                continue
+            lhs = unwrap(rel.lhs)
+            if lhs is opt or (isinstance(lhs, ir.Symbol) and (names.key_with_sub(lhs) or names.key(lhs)) == k):
+                q.solution = rel.rhs
+                break

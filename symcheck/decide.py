@@ -24,7 +24,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import irutil, names, numeric, persample
+from symcheck import irutil, names, numeric, optimum, orthogonal, persample
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -121,6 +121,7 @@ class Decider:
     def __init__(self, ctx: Context, timeout: float, quick: bool = False) -> None:
         self.sampled = False
         self.unevaluated = 0
+        self.orthogonal_grids: list[tuple[str, list[list[sp.Symbol]]]] = []  # drawn orthogonal in trials
         self.ctx = ctx
         self.timeout = timeout
         self.quick = quick  # screening for repairs: one instance, few trials, no proof
@@ -362,6 +363,7 @@ class Decider:
         rel = st.relation
         self.sampled = False
         self.unevaluated = 0
+        self.orthogonal_grids: list[tuple[str, list[list[sp.Symbol]]]] = []
         # by the leaf's name (\\epsilon for the key epsilon), as the sampled symbols are named
         self.regions = {names.display(k): (op, sp.Rational(b)) for k, op, b in getattr(st, "regions", ())}
         if self.regions:
@@ -370,20 +372,19 @@ class Decider:
         insts, desc = self.instances(st)
         rng = random.Random(_seed(st))
         unproved: list[list[object]] = []  # each instance's differences, to be proved zero
+        dead: list[Instance] = []  # instances where no trial could be evaluated
         trials = 0
         if self.quick:
             insts = insts[:1]
+        if optimum.involved(self.ctx, rel):
+            code, msg, pairs = optimum.decide(self, st, insts, lambda inst: self.instance_lowerer(
+                st, inst, notes, deadline), deadline)
+            return Outcome(code, msg, ("gradient and Hessian at the point stated",) if code != "SC202" else (),
+                           pairs, tuple(sorted(notes)))
         for inst in insts:
             if time.monotonic() > deadline:
                 raise Timeout
-            low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
-                          cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st),
-                          floors=inst.floors)
-            low.position = st.relation.span.start
-            low.stmt_position = st.relation.span.start
-            low.deadline = deadline
-            low.symmetric = frozenset(getattr(st, "symmetric", ()))
-            low.scalars = frozenset(st.scalars) | _own_parameters(self.ctx, st.relation.lhs)
+            low = self.instance_lowerer(st, inst, notes, deadline)
             if st.rewrites:
                 low.rewrites = tuple((irutil.strip_spans(a), b) for a, b in st.rewrites)
                 notes.add("under the condition the text states just before it (read as holding here)")
@@ -427,7 +428,17 @@ class Decider:
                 if verdict is not None:
                     return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
+            self.orthogonal_grids = orthogonal.leaves(self.ctx, low, _flat(lhs) + _flat(rhs))
+            if self.orthogonal_grids:
+                notes.add("sampled as orthogonal, as the text says: " + ", ".join(
+                    names.display(k) for k, _ in self.orthogonal_grids))
+            before = self.unevaluated
             cx = self.counterexample(diffs, lhs, rhs, rng, deadline)
+            if cx is None and not self.quick and self.unevaluated - before >= len(diffs) * TRIALS:
+                # not one trial could be evaluated at these sizes (XᵀSX singular when d > n): they
+                # say nothing either way, and the other sizes decide
+                dead.append(inst)
+                self.unevaluated = before
             if cx is not None:
                 named = self.new_names(st, insts, deadline, notes)
                 if named is not None:
@@ -450,6 +461,12 @@ class Decider:
         # use up the time the next size needs to be checked at all.  A proof that runs out
         # of time is "not proved", so the verdict is then "verified", not a time-out.
         all_proved = all(self.zero(d, deadline) for diffs in unproved for d in diffs)
+        if dead and len(dead) == len(insts):
+            self.unevaluated += 1  # nowhere evaluated: no evidence at all
+        elif dead:
+            notes.add("at " + "; ".join(_sizes_text(i) for i in dead) + " no trial could be evaluated (a "
+                      "singular matrix or a value outside a function's domain); the other sizes decide")
+            insts = [i for i in insts if i not in dead]
         scope = self.scope_text(insts, desc)
         if self.quick:
             return Outcome("SC002", "screened")
@@ -492,6 +509,18 @@ class Decider:
         bound = (f"{TRIALS} random trials at each of {len(insts)} instance(s), all equal (exact rational "
                  "arithmetic; 50- and 90-digit arithmetic where exp or log appear)")
         return Outcome("SC002", f"verified numerically {scope}: {bound}", (bound,), notes=tuple(sorted(notes)))
+
+    def instance_lowerer(self, st: Statement, inst: Instance, notes: set[str], deadline: float) -> Lowerer:
+        """The lowerer that reads a claim at one instance (sizes, indices, generic step)."""
+        low = Lowerer(self.ctx, inst.sizes, indices=inst.indices, notes=notes,
+                      cost_args=self.cost_args(st), generic=inst.generic, locals_=self.locals(st),
+                      floors=inst.floors)
+        low.position = st.relation.span.start
+        low.stmt_position = st.relation.span.start
+        low.deadline = deadline
+        low.symmetric = frozenset(getattr(st, "symmetric", ()))
+        low.scalars = frozenset(st.scalars) | _own_parameters(self.ctx, st.relation.lhs)
+        return low
 
     def per_sample(self, st: Statement, insts: list[Instance], deadline: float) -> str | None:
         """``∂C/∂θ = Σ_{i=1}^{n} g_i`` with C a sum over the same samples: proved for every
@@ -657,12 +686,19 @@ class Decider:
                 if t < 2 and attempt == 0:
                     point = {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
                 else:
-                    # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable
-                    point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60)) for s in free}
+                    # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable.  A
+                    # draw again after a point that could not be evaluated (exp overflowing in
+                    # 50 digits) is ten times smaller
+                    point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60) * 10 ** attempt)
+                             for s in free}
                 for s_, (op, b) in getattr(self, "regions", {}).items():
                     for x in free:
                         if x.name == s_:  # "for z > 0": a value in that region
                             point[x] = _in_region(point[x], op, b)
+                for _, grid in self.orthogonal_grids:
+                    # a matrix the text calls orthogonal: its entries drawn together, as one
+                    point.update(zip(itertools.chain(*grid), itertools.chain(*orthogonal.draw(
+                        len(grid), len(grid[0]), rng, t))))
                 verdicts = [_differs(_flat(lhs)[k], _flat(rhs)[k], d, point) for k, d in enumerate(diffs)]
                 if None not in verdicts or any(verdicts):
                     break
@@ -1085,15 +1121,23 @@ def _differs(a: object, b: object, d: object, point: dict[sp.Symbol, sp.Rational
         except numeric.Unsupported:
             pass
         import mpmath
+        seen = []
         for digits in (50, 90):
             x = numeric.evaluate(a, point, digits)
             y = numeric.evaluate(b, point, digits)
             if isinstance(x, mpmath.mpc) or isinstance(y, mpmath.mpc):
                 return None
+            if not (mpmath.isfinite(x) and mpmath.isfinite(y)):
+                return None  # an overflow or 0·∞ (NaN): no evidence, least of all of equality
+            seen.append((x, y))
             with mpmath.workdps(digits):
                 gap = abs(x - y) / (1 + abs(x) + abs(y))
             if not gap > mpmath.mpf(10) ** -25:
                 return False
+        with mpmath.workdps(90):
+            drift = max(abs(p - q) / (1 + abs(p) + abs(q)) for p, q in zip(seen[0], seen[1]))
+        if drift > mpmath.mpf(10) ** -30:
+            return None  # 50 and 90 digits disagree on a side: the gap may be rounding, not a difference
         return True
     except (ZeroDivisionError, TypeError, ValueError, OverflowError):
         return None
@@ -1125,6 +1169,11 @@ def _short(v: object) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
+def _sizes_text(inst: Instance) -> str:
+    return ", ".join(f"{names.display(k)} = {v}" for k, v in sorted(inst.sizes.items())
+                     if "(" not in k) or "the document's sizes"
+
+
 def _where(inst: Instance) -> str:
     parts = [f"{k} = {v}" for k, v in inst.indices.items()]
     return f" (at {', '.join(parts)})" if parts else ""
@@ -1134,3 +1183,4 @@ def _span_text(r: list[int]) -> str:
     if r and r == list(range(r[0], r[-1] + 1)):
         return f"{r[0]}..{r[-1]}"
     return "{" + ", ".join(map(str, r)) + "}"
+

@@ -75,9 +75,15 @@ def _entries(v: object) -> list[object]:
     return list(v) if isinstance(v, sp.MatrixBase) else [v]
 
 
-def _constant(node: object) -> bool:
-    """No names at all: a number, or arithmetic on numbers."""
-    return not any(isinstance(n, ir.Symbol) for n in irutil.walk(node))
+def _constant(node: object, ctx: Context | None = None) -> bool:
+    """No names at all: a number, or arithmetic on numbers (a known function of numbers
+    counts, ``\\operatorname{diag}(3, 1)``, and so do the identity and the ones and zeros
+    of the document, ``\\tfrac{1}{4} I``)."""
+    from symcheck import functions
+    heads = {id(n.func) for n in irutil.walk(node) if isinstance(n, ir.Apply) and not n.func.sub
+             and (functions.lookup(n.func.base) is not None or n.func.base in functions.VECTOR_FUNCTIONS)}
+    return not any(isinstance(n, ir.Symbol) and id(n) not in heads
+                   and (ctx is None or ctx.constant(n) is None) for n in irutil.walk(node))
 
 
 def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:
@@ -97,6 +103,9 @@ def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:
                     continue
                 if k in keys:
                     return True
+                link = ctx.family_vectors.get(k, (None, None))[1] or ctx.columns_of.get(k)
+                if link is not None and link in keys:
+                    return True  # x_i, the rows of the X the example gives
                 if k in seen:
                     continue
                 seen.add(k)
@@ -333,13 +342,13 @@ class WorkedExamples:
         if not given:
             return out
         rel = st.relation
-        if _constant(rel.lhs) == _constant(rel.rhs):
+        if _constant(rel.lhs, self.ctx) == _constant(rel.rhs, self.ctx):
             return out  # symbols on both sides (a general claim), or plain arithmetic
         keys = {e.defines for e in given if e.defines}
         # μ_1 = 2 given: a claim about J = Σ_k … μ_k … reaches it through the family μ
         keys |= {names.key(s) for e in given for s in [unwrap(e.relation.lhs)]
                  if isinstance(s, ir.Symbol) and s.sub and e.defines}
-        if not _reaches(self.ctx, rel.rhs if _constant(rel.lhs) else rel.lhs, keys):
+        if not _reaches(self.ctx, rel.rhs if _constant(rel.lhs, self.ctx) else rel.lhs, keys):
             return out
         return Outcome("SC202", "undecided: the claim gives a number for what the worked example computes, "
                                 f"but the example's values ({self.where(given)}) do not determine it here",

@@ -15,7 +15,7 @@ from fractions import Fraction
 import sympy as sp
 
 from symcheck import functions, irutil, names, numeric, patterns
-from symcheck.context import Context
+from symcheck.context import Context, unwrap
 from symcheck.latex import ir
 from symcheck.source import Span
 
@@ -322,6 +322,10 @@ class Lowerer:
             low = self.child(position=None)
             low.family_only = key if q.self_named else None
             v = low.grid(q.grid)
+        elif q is not None and q.solution is not None and isinstance(unwrap(q.definition), ir.Optimum):
+            self.notes.add(f"{names.display(key)} read as the point the document states for its arg "
+                           f"{unwrap(q.definition).kind}, which is checked where it is stated")  # type: ignore[attr-defined]
+            v = self.child(position=None).lower(q.solution)
         elif q is not None and q.definition is not None and key not in self.late_inputs():
             v = self.child(position=None).lower(q.definition)
             if q.transposed_def:
@@ -428,6 +432,12 @@ class Lowerer:
     def family_vector(self, key: str, i: int, span: Span) -> Value:
         """x_i as a vector: row i of X (transposed) when X has rows x_i^T, else its own."""
         dim, link = self.ctx.family_vectors[key]
+        of = self.ctx.columns_of.get(key)
+        if of is not None:
+            m = self.qval(of)
+            if is_matrix(m) and 1 <= i <= m.shape[1]:  # type: ignore[union-attr]
+                self.notes.add(f"read {names.display(key)}_j as column j of {names.display(of)}, as the text says")
+                return m[:, i - 1]  # type: ignore[index,union-attr]
         if link is not None:
             m = self.qval(link)
             if is_matrix(m) and 1 <= i <= m.shape[0]:  # type: ignore[union-attr]
@@ -887,6 +897,10 @@ class Lowerer:
             listed = self._over_free_index(n.args[0])
             if listed is not None:
                 return functions.diag(listed)  # S = diag(p_i (1 - p_i)): one entry per i
+        if name == "diag" and len(n.args) > 1 and not n.func.prime and not any(isinstance(a, ir.Ellipsis)
+                                                                                for a in n.args):
+            # diag(3, 1), diag(a, b, c): the diagonal matrix of the entries listed
+            return functions.diag(sp.Matrix([as_scalar(self.lower(a)) for a in n.args]))
         if name == "diag" and len(n.args) > 2 and any(isinstance(a, ir.Ellipsis) for a in n.args):
             # diag(d_1, \dots, d_d): the column d_1 … d_d, as a matrix with \vdots would write it
             col = ir.Matrix(tuple((dataclasses.replace(a, kind="v") if isinstance(a, ir.Ellipsis) else a,)
@@ -1008,6 +1022,10 @@ class Lowerer:
         body = self.lower(n.body)
         value = as_scalar(self.lower(n.value))
         return body.subs(var, value)  # type: ignore[union-attr]
+
+    def _Optimum(self, n: ir.Optimum) -> Value:
+        raise LowerError("unsupported", f"an arg {n.kind} is a point, not a formula; only an equality that "
+                         "states it is decided", n.span)
 
     def _Underbrace(self, n: ir.Underbrace) -> Value:
         return self.lower(n.body)

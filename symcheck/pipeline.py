@@ -431,7 +431,9 @@ def _orthogonal_review(ctx: context.Context, st: object, out: Outcome) -> Outcom
     if out.code not in ("SC100", "SC101") or not ctx.orthogonal:
         return out
     rel = st.relation  # type: ignore[attr-defined]
-    hit = sorted(k for k in ctx.orthogonal if _reaches(ctx, rel, {k}))
+    # a matrix is drawn orthogonal (decide.py); what is left is a vector "orthogonal to" another
+    modelled = {k for k in ctx.orthogonal if k in ctx.shapes and all(d != 1 for d in ctx.shapes[k])}
+    hit = sorted(k for k in ctx.orthogonal - modelled if _reaches(ctx, rel, {k}))
     if not hit:
         return out
     which = ", ".join(names.display(k) for k in hit)
@@ -503,6 +505,34 @@ def prose_declarations(doc: Document, builder: context.Builder) -> None:
 
 
 _SENTENCE_END = re.compile(r"[.;!?]\s|\n\s*\n|[.;!?]$")
+_COLUMNS = re.compile(r"\bcolumns\s*$")
+
+
+def column_families(doc: Document, ctx: context.Context) -> None:
+    """"$U \\in \\mathbb{R}^{n\\times d}$ has orthonormal columns $\\mathbf{u}_j$", "$V$ … with
+    columns $\\mathbf v_j$": the u_j are the columns of U (an index letter, in the same
+    sentence as the matrix the text names just before)."""
+    from symcheck.latex import parser
+
+    frags = doc.fragments
+    for k, frag in enumerate(frags):
+        if frag.display or not _COLUMNS.search(frag.prose_before.text.lower()):
+            continue
+        member = parser.parse_expr(frag.text)
+        if not (isinstance(member, ir.Symbol) and member.sub and len(member.sub) == 1
+                and isinstance(member.sub[0], ir.Symbol) and len(member.sub[0].base) == 1):
+            continue
+        for j in range(k - 1, max(-1, k - 4), -1):
+            if _SENTENCE_END.search(frags[j + 1].prose_before.text):
+                break
+            node = parser.parse_expr(frags[j].text)
+            if isinstance(node, ir.Chain) and node.items:
+                node = node.items[0]
+            if isinstance(node, ir.Relation):
+                node = node.lhs
+            if isinstance(node, ir.Symbol) and not node.sub and names.key(node) in ctx.quantities:
+                ctx.columns_of.setdefault(names.key(member), names.key(node))
+                break
 
 
 def regions(doc: Document, ctx: context.Context) -> None:
@@ -558,6 +588,7 @@ def build_context(doc: Document, diags: list[Diagnostic], path: str) -> context.
     _late_definitions(ctx, doc)
     simplex_vectors(doc, ctx)
     orthogonal_matrices(doc, ctx)
+    column_families(doc, ctx)
     regions(doc, ctx)
     shapes.infer(ctx)
     solutions.mark_solved(ctx)

@@ -128,6 +128,9 @@ class ShapeInference:
                 r, k = (dim_of(d) for d in q.declared)
                 self._set(q.key, (r if r is not None else f"rows({q.key})",
                                   k if k is not None else f"cols({q.key})"))
+        for fk, mk in sorted(c.columns_of.items()):
+            if mk in self.shape and fk not in self.shape:
+                self.family_vec[fk] = self.shape[mk][0]  # the columns u_j of U ∈ R^{n×d}: n entries each
         for fk, d in sorted(c.family_dims.items()):
             n = dim_of(d)
             if n is not None and n != 1 and fk not in self.shape:
@@ -188,16 +191,23 @@ class ShapeInference:
         for st in self.ctx.statements:
             if st.role != "claim" or st.relation.op not in ("=", "approx") or _numeric(st.relation.rhs):
                 continue  # worked examples with numbers say nothing about the general shapes
-            a, b = self.of(st.relation.lhs), self.of(st.relation.rhs)
-            if isinstance(a, tuple) and isinstance(b, tuple):
-                self.uf.union(a[0], b[0])
-                self.uf.union(a[1], b[1])
+            self._join_sides(self.of(st.relation.lhs), self.of(st.relation.rhs))
         fresh = {k: (self.uf.find(r), self.uf.find(c)) for k, (r, c) in self.shape.items() if k not in known}
         self.uf.parent = saved
         for k, shp in fresh.items():
             self.shape[k] = shp
         self.ctx.claim_shaped.update(fresh)
         self._constants_per_statement()
+
+    def _join_sides(self, a: Shape, b: Shape) -> None:
+        """The two sides of a claim have one shape: a size neither side fixes (the rows
+        of an I, of a matrix only claims use) is joined to the other side's.  Two sizes
+        the document fixed (d and 1, n and d) stay apart: a claim, right or wrong, does
+        not equate them."""
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            for x, y in zip(a, b):
+                if self._fresh(x) or self._fresh(y):
+                    self.uf.union(x, y)
 
     def _plain_arithmetic(self, node: object) -> bool:
         """Numbers and names joined by + - × / and powers, no function, family or constant:
@@ -225,10 +235,7 @@ class ShapeInference:
             if not consts:
                 continue
             saved = copy.deepcopy(self.uf.parent)
-            a, b = self.of(st.relation.lhs), self.of(st.relation.rhs)
-            if isinstance(a, tuple) and isinstance(b, tuple):
-                self.uf.union(a[0], b[0])
-                self.uf.union(a[1], b[1])
+            self._join_sides(self.of(st.relation.lhs), self.of(st.relation.rhs))
             for start in consts:
                 if start in self.constants:
                     r, c = self.constants[start]
@@ -486,6 +493,25 @@ class ShapeInference:
             return None
         if isinstance(node, ir.Differential):
             return self.of(node.arg)  # dX is shaped like X
+        if isinstance(node, ir.Entry):
+            self.of(node.arg)  # ‖y - X w‖_2, (AB)_{ij}: a scalar, but what is inside still gets its shapes
+            return None
+        if isinstance(node, ir.Apply) and node.func.base == "diag" and len(node.args) > 1 and not node.func.prime:
+            # diag(d_1, …, d_d) and diag(3, 1): square, one row per entry listed
+            if any(isinstance(a, ir.Ellipsis) for a in node.args):
+                # diag(p_1(1 - p_1), …, p_n(1 - p_n)): counted by the subscripts that run
+                first, last = (next((x for x in irutil.walk(a) if isinstance(x, ir.Symbol) and x.sub), a)
+                               for a in (node.args[0], node.args[-1]))
+                n: Dim = _count_between(first, last, axis=0)
+                if isinstance(n, str) and n.startswith("len"):
+                    n = f"rows(diag@{node.span.start})"  # not read off: left for the rest to fix
+            else:
+                n = len(node.args)
+            return (n, n)
+        if isinstance(node, ir.Optimum):
+            self.of(node.body)  # ‖y - X w‖²: what it minimises sizes the variable
+            var = node.var.lhs if isinstance(node.var, ir.Relation) else node.var
+            return None if var is None else self.of(var)  # the point has the variable's shape
         if isinstance(node, ir.Transpose) and _number_list(node.arg) is not None:
             return (_number_list(node.arg), 1)
         if isinstance(node, ir.Transpose):

@@ -465,12 +465,27 @@ CASES = [
      "$$A \\odot (1 - A) = A - A \\odot A$$\n$$D^\\top = D$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"),
       (5, "proved"), (6, "proved")]),
-    ("a matrix the text calls orthogonal is not modelled: no counterexample from a general one",
+    ("a matrix the text calls orthogonal is drawn orthogonal: true only for orthogonal U is verified, "
+     "and a counterexample is a genuine one",
      "Let $X = U D V^T$ where $U \\in \\mathbb{R}^{3 \\times 3}$ is orthogonal and "
      "$D, V \\in \\mathbb{R}^{3 \\times 3}$.\n\n"
      "$$X^T X = V D^T D V^T$$\n$$X^T X = V D V^T$$\n$$X = U D V^T$$\n",
-     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "undecided"),
-      (4, "undecided"), (5, "proved")]),
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"),
+      (4, "refuted"), (5, "proved")]),
+    ("orthonormal columns: a tall U with UᵀU = I (but not U Uᵀ = I)",
+     "Let $U \\in \\mathbb{R}^{4 \\times 2}$ have orthonormal columns.\n\n"
+     "$$U^T U = I$$\n$$U U^T = I$$\n$$(U^T U)^2 = U^T U$$\n",
+     [(1, "definition"), (3, "verified"), (4, "refuted"), (5, "verified")]),
+    ("an arg min is decided by its gradient and Hessian at the point stated",
+     "Let $X \\in \\mathbb{R}^{4 \\times 2}$, $\\mathbf{y} \\in \\mathbb{R}^{4}$ and $\\lambda > 0$.\n\n"
+     "$$\\arg\\min_{\\mathbf{w}} \\|\\mathbf{y} - X\\mathbf{w}\\|_2^2 + \\lambda \\|\\mathbf{w}\\|_2^2 "
+     "= (X^T X + \\lambda I)^{-1} X^T \\mathbf{y}$$\n"
+     "$$\\arg\\min_{\\mathbf{w}} \\|\\mathbf{y} - X\\mathbf{w}\\|_2^2 + \\lambda \\|\\mathbf{w}\\|_2^2 "
+     "= (X^T X + 2 \\lambda I)^{-1} X^T \\mathbf{y}$$\n"
+     "$$\\operatorname*{arg\\,max}_{t} \\; 6 t - t^2 = 3$$\n$$\\arg\\min_{t} \\; t^4 - 2 t^2 = 1$$\n"
+     "$$\\arg\\min_{t} \\; |t - 3| = 3$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "verified"), (4, "refuted"),
+      (5, "verified"), (6, "undecided"), (7, "undecided")]),
     ("a Greek subscript on a defined name is a label: argmin over w still reads w",
      "Let $X \\in \\mathbb{R}^{4 \\times 2}$, $y \\in \\mathbb{R}^4$ and "
      "$\\hat w_\\lambda = (X^T X + \\lambda I)^{-1} X^T y$.\n\n"
@@ -609,6 +624,14 @@ CASES = [
      "$$\\frac{\\partial^2 \\ell}{\\partial \\mu \\, \\partial v} = -\\frac{2 (x - \\mu)}{v^2}$$\n"
      "$$\\frac{\\partial^2 \\ell}{\\partial \\mu \\, \\partial v} = -\\frac{2 (x - \\mu)}{v}$$\n",
      [(1, "definition"), (3, "definition"), (4, "proved"), (5, "proved"), (6, "refuted")]),
+    ("'U has columns u_j': u_j is column j of U",
+     "Let $U \\in \\mathbb{R}^{3 \\times 2}$ have columns $\\mathbf{u}_j$, and $\\mathbf{a} \\in \\mathbb{R}^{2}$.\n\n"
+     "$$U \\mathbf{a} = \\sum_{j=1}^{2} a_j \\mathbf{u}_j$$\n$$U \\mathbf{a} = \\sum_{j=1}^{2} a_j \\mathbf{u}_1$$\n",
+     [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
+    ("diag of listed entries is a diagonal matrix of that size",
+     "$$\\operatorname{diag}(3, 1)^2 = \\operatorname{diag}(9, 1)$$\n"
+     "$$\\operatorname{diag}(3, 1)^2 = \\operatorname{diag}(9, 2)$$\n",
+     [(1, "proved"), (2, "refuted")]),
 ]
 
 
@@ -780,3 +803,28 @@ def test_a_number_fix_rounds_halves_away_from_zero_as_notes_do() -> None:
     assert codes == ["SC102", "SC001", "SC001"]
     [wrong] = [d for d in res.diagnostics if d.code == "SC102"]
     assert wrong.fixes[0].latex.endswith("= 0.3")
+
+
+def test_a_side_that_evaluates_to_an_infinity_or_nan_is_no_evidence_of_equality() -> None:
+    """log 0 and ∞ - ∞ have no value: such a point neither refutes nor confirms (a NaN
+    compared with anything was once read as 'no gap', that is, equal)."""
+    import sympy as sp
+
+    from symcheck.decide import _differs
+    x = sp.Symbol("x", real=True)
+    assert _differs(sp.log(x), sp.Integer(1), sp.log(x) - 1, {x: sp.Integer(0)}) is None
+    assert _differs(sp.log(x), sp.Integer(1), sp.log(x) - 1, {x: sp.Integer(2)}) is True
+    assert _differs(sp.log(x), sp.log(x), sp.Integer(0), {x: sp.Integer(2)}) is False
+
+
+def test_sizes_where_no_trial_can_be_evaluated_leave_the_verdict_to_the_others() -> None:
+    """(XᵀX)⁻¹ is singular whenever d > n: those test sizes say nothing, and the claim is
+    decided at the others, with a note saying so."""
+    text = ("Let $X \\in \\mathbb{R}^{n \\times d}$.\n\n"
+            "$$(X^T X)^{-1} X^T X X^T = X^T$$\n$$(X^T X)^{-1} X^T X X^T = 2 X^T$$\n")
+    res = check_text(text, "doc.md", FAST)
+    got = [(verdict_of(d.code), d) for d in res.diagnostics if verdict_of(d.code) in
+           ("proved", "verified", "refuted", "undecided")]
+    assert [v for v, _ in got] in (["verified", "refuted"], ["proved", "refuted"])
+    assert any("d = 4, n = 3 no trial could be evaluated" in e for e in got[0][1].evidence)
+    assert "d = 4" not in got[0][1].message  # the verdict names the sizes it was decided at

@@ -237,6 +237,18 @@ class Underbrace:
 
 
 @dataclass(frozen=True)
+class Optimum:
+    """\\arg\\min_{w} F: the point where F is least (``kind`` "min") or greatest ("max").
+    ``var``: what is chosen (the subscript), None when not written.  ``body``: the
+    rest of the side, as notes write it (\\arg\\min_w \\|y - Xw\\|^2 + λ\\|w\\|^2)."""
+
+    kind: str
+    var: "Node | None"
+    body: "Node"
+    span: Span
+
+
+@dataclass(frozen=True)
 class Relation:
     """One relation lhs op rhs.  op: "=", "approx", "ne", "<", ">", "le", "ge",
     ":=", "equiv", "propto", "in", "implies", "iff", "to"."""

@@ -127,7 +127,7 @@ HEADS = (SumHead, NablaHead, DerivHead)
 
 IR_TYPES = (ir.Number, ir.Symbol, ir.Add, ir.Neg, ir.Mul, ir.Frac, ir.Pow, ir.Transpose,
             ir.Paren, ir.Entry, ir.Apply, ir.Ellipsis, ir.Matrix, ir.Sum, ir.Deriv, ir.Differential, ir.Cases, ir.Text,
-            ir.SetExpr, ir.Underbrace, ir.At, ir.Relation, ir.Chain)
+            ir.SetExpr, ir.Underbrace, ir.At, ir.Optimum, ir.Relation, ir.Chain)
 
 MARK_NAMES = {
     PartialMark: "\\partial outside a derivative",

@@ -235,6 +235,9 @@ def to_latex(node: object) -> str:  # noqa: C901 -- one branch per node type
         return out + (f"_{{{to_latex(n.note)}}}" if n.note is not None else "")
     if isinstance(n, ir.At):
         return f"\\left. {to_latex(n.body)} \\right|_{{{to_latex(n.var)} = {to_latex(n.value)}}}"
+    if isinstance(n, ir.Optimum):
+        var = f"_{{{to_latex(n.var)}}}" if n.var is not None else ""
+        return f"\\arg\\{n.kind}{var} {to_latex(n.body)}"
     if isinstance(n, ir.Relation):
         return f"{to_latex(n.lhs)} {REL_OPS.get(n.op, n.op)} {to_latex(n.rhs)}"
     if isinstance(n, ir.Chain):

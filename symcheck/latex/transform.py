@@ -318,6 +318,16 @@ class Reader(metaclass=_Auto):
             return ir.Neg(t, span) if s < 0 else t
         return ir.Add(tuple(terms), span)
 
+    def argopt(self, p, ch):
+        tok, scripts, body = ch[0], ch[1:-1], ch[-1]
+        var = None
+        for sc in scripts:
+            if not isinstance(sc, Script) or sc.kind != "sub" or var is not None:
+                raise ReadError("an arg min or arg max takes one subscript, the variable", self.pspan(p))
+            var = sc.node
+        kind = "max" if "max" in tok.value else "min"
+        return ir.Optimum(kind, var, _fin(body), self.pspan(p))
+
     def chain(self, p, ch):
         items: list = []
         ops: list[str] = []
