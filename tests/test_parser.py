@@ -280,7 +280,20 @@ DIFFERENTIALS = [
     (r"\frac{\mathrm{d}f}{\mathrm{d}x} \mathrm{d}x", "(mul juxt (deriv total (sym f) / (sym x)) (diff (sym x) over (sym x)))"),
 ]
 
-TABLE = SYM + SUP + WORDS + PRODUCTS + GROUPS + MATRICES + SUMS + DERIVS + DIFFERENTIALS + CASES + RELATIONS + MISC
+# an arg min takes the rest of its side; its variable is the subscript, however it is written
+OPTIMA = [
+    (r"\arg\min_w \|y - X w\|^2 + \lambda \|w\|^2",
+     "(argmin (sym w) (add + (pow (paren || (add + (sym y) - (mul juxt (sym X) (sym w)))) (num 2)) "
+     "+ (mul juxt (sym lambda) (pow (paren || (sym w)) (num 2)))))"),
+    (r"\hat w = \operatorname*{arg\,min}_{w} f(w) = 3",
+     "(chain (sym w hat) = (argmin (sym w) (mul juxt (sym f) (paren ( (sym w)))) = (num 3))"),
+    (r"\underset{\theta}{\arg\max}\; \ell(\theta)", "(argmax (sym theta) (mul juxt (sym ell) (paren ( (sym theta))))"),
+    (r"\mathop{\mathrm{arg\,min}}_{x} x^2", "(argmin (sym x) (pow (sym x) (num 2)))"),
+    (r"\arg(z)", "(apply (sym arg) (sym z))"),
+]
+
+TABLE = SYM + SUP + WORDS + PRODUCTS + GROUPS + MATRICES + SUMS + DERIVS + DIFFERENTIALS + CASES + RELATIONS + MISC \
+    + OPTIMA
 
 
 @pytest.mark.parametrize("src, expected", TABLE)

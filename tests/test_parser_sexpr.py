@@ -100,6 +100,8 @@ def sexpr(node: object) -> str:  # noqa: C901 -- one branch per node type is the
         return f"(text {n.text!r})"
     if isinstance(n, ir.SetExpr):
         return f"(set {n.field} " + " ".join(sexpr(d) for d in n.dims) + ")"
+    if isinstance(n, ir.Optimum):
+        return f"(arg{n.kind} {sexpr(n.var) if n.var is not None else '_'} {sexpr(n.body)})"
     if isinstance(n, ir.Underbrace):
         return f"(brace {sexpr(n.body)} {sexpr(n.note) if n.note is not None else '_'})"
     if isinstance(n, ir.At):

@@ -221,6 +221,19 @@ def _drop_quantifier(src: str) -> str:
     return src[:m.start()] + " " * (len(src) - m.start())
 
 
+_UNDERSET_ARG = re.compile(r"\\underset\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*\{\s*(\\arg\s*\\(?:min|max)|\\(?:operatorname\*?|mathrm)"
+                           r"\s*\{\s*arg\s*(?:\\[,;:!]\s*)?(?:min|max)\s*\})\s*\}")
+
+
+def _underset_optimum(src: str) -> str:
+    """``\\underset{w}{\\arg\\min}``: the arg min with its variable written below, rewritten
+    as ``\\arg\\min_{w}`` padded with spaces to the same length."""
+    def fn(m: re.Match) -> str:
+        out = m.group(2) + "_{" + m.group(1) + "}"
+        return out + " " * (len(m.group(0)) - len(out))
+    return _UNDERSET_ARG.sub(fn, src)
+
+
 def _split_label_transpose(src: str) -> str:
     """``w^{(2)\\top}``: a layer label and a transpose in one superscript, rewritten as
     ``w^{(2)}^T`` padded with spaces, so every offset into the row stays where it was."""
@@ -270,7 +283,7 @@ def _annotations(row: MappedText) -> MappedText:
 def _run(row: MappedText) -> object:
     """Parse and read; every failure becomes a ParseFailure."""
     row = _annotations(_brace_array_as_cases(row))
-    split = _drop_quantifier(_split_label_transpose(row.text))
+    split = _drop_quantifier(_split_label_transpose(_underset_optimum(row.text)))
     if split != row.text:
         row = MappedText(split, row.offsets)  # same length: every offset stays
     text = row.text
