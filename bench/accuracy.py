@@ -164,12 +164,14 @@ def match(text: str, diagnostics, relations: list[dict]) -> tuple[list[Pair], li
     return pairs, extra
 
 
-def evaluate(doc: Path, timeout: float = 5.0) -> DocReport:
-    """Check one document and match its verdicts against its ground truth."""
+def evaluate(doc: Path, timeout: float = 5.0, fixes: bool = False) -> DocReport:
+    """Check one document and match its verdicts against its ground truth.  With ``fixes``
+    the check is the one ``symcheck check`` runs (repairs searched, a contradicted
+    definition reported where it is); without, verdicts only, which is faster."""
     text = doc.read_text(encoding="utf-8")
     relations = json.loads(truth_path(doc).read_text(encoding="utf-8"))["relations"]
     t0 = time.perf_counter()
-    result = check_text(text, str(doc), CheckOptions(timeout=timeout, fixes=False))
+    result = check_text(text, str(doc), CheckOptions(timeout=timeout, fixes=fixes))
     seconds = time.perf_counter() - t0
     pairs, extra = match(text, result.diagnostics, relations)
     return DocReport(doc.name, seconds, pairs, extra)
@@ -188,7 +190,7 @@ def report_from_dict(d: dict) -> DocReport:
     return DocReport(d["name"], d["seconds"], pairs, [Verdict(**v) for v in d["extra"]], d.get("timed_out", False))
 
 
-def evaluate_capped(doc: Path, timeout: float, cap_s: float) -> DocReport:
+def evaluate_capped(doc: Path, timeout: float, cap_s: float, fixes: bool = False) -> DocReport:
     """``evaluate`` in a child interpreter, killed after ``cap_s`` seconds.
 
     Why a child: the engine's per-relation time limit is not always honoured (some corpus
@@ -196,7 +198,8 @@ def evaluate_capped(doc: Path, timeout: float, cap_s: float) -> DocReport:
     benchmark.  A document that runs over is reported with every relation unmatched and
     ``timed_out`` set, so the totals show it instead of silently dropping it.
     """
-    argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(doc), "--timeout", str(timeout)]
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(doc), "--timeout", str(timeout)] \
+        + (["--fixes"] if fixes else [])
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=cap_s, check=False, cwd=REPO)
@@ -265,14 +268,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--doc-cap", type=float, default=300.0,
                     help="kill the check of one document after this many seconds (default 300)")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="documents checked in parallel")
+    ap.add_argument("--fixes", action="store_true",
+                    help="check as `symcheck check` does, with repairs (a row that inherits a slip in a "
+                         "definition is then decided with the definition corrected); slower")
     ap.add_argument("--child", metavar="DOC", help=argparse.SUPPRESS)  # internal: one document, JSON
     args = ap.parse_args(argv)
     if args.child:
-        sys.stdout.write(json.dumps(report_to_dict(evaluate(Path(args.child), args.timeout))))
+        sys.stdout.write(json.dumps(report_to_dict(evaluate(Path(args.child), args.timeout, args.fixes))))
         return 0
     docs = [Path(d) for d in args.documents] or corpus_documents()
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:  # threads only wait on child processes
-        reports = list(pool.map(lambda d: evaluate_capped(d, args.timeout, args.doc_cap), docs))
+        reports = list(pool.map(lambda d: evaluate_capped(d, args.timeout, args.doc_cap, args.fixes), docs))
     sys.stdout.write(as_json(reports) if args.json else markdown(reports))
     return 0
 

@@ -82,6 +82,7 @@ class _Found:
     fixed: list[Statement]
     mended: dict[int, tuple[Fix, ...]]
     ctx: Context
+    held: dict[int, object] = dataclasses.field(default_factory=dict)  # each fixed row's verdict with the edit
 
     @property
     def score(self) -> int:
@@ -162,7 +163,8 @@ def _search(ctx: Context, st: Statement, field: str, users: list[Statement], rea
         if not any(screen.decide(r).code in TRUE for r in users):
             continue
         judge = Decider(ctx2, min(timeout, 2.0))
-        fixed = [r for r in users if judge.decide(r).code in TRUE]
+        held = {r.index: judge.decide(r) for r in users}
+        fixed = [r for r in users if held[r.index].code in TRUE]  # type: ignore[attr-defined]
         if not fixed:
             continue
         if any(screen.decide(r).code not in TRUE for r in keep):
@@ -174,7 +176,7 @@ def _search(ctx: Context, st: Statement, field: str, users: list[Statement], rea
             fixes = repair.find_fixes(ctx2, r, judge, text, shape_error=verdicts.get(r.index) == "SC101")
             if fixes:
                 mended[r.index] = fixes
-        f = _Found(e, cand.rhs, fixed, mended, ctx2)
+        f = _Found(e, cand.rhs, fixed, mended, ctx2, {i: o for i, o in held.items() if o.code in TRUE})
         if f.score >= 2:
             found.append(f)
     for f in sorted(found, key=lambda f: -f.score):  # stable: the likeliest edit among equals
@@ -210,10 +212,16 @@ def _report(st: Statement, found: _Found, text: str, lines: LineIndex,
         evidence=("the rows that use the definition, decided again with the edit",),
         fixes=(Fix(latex, desc, rel.rhs.span),))
     for r in found.fixed:
+        # the row is right about what the definition was meant to be: the slip is reported
+        # once, where it is, and the row says it inherits it
         d = diags[placed[r.index]]
+        out = found.held[r.index]
+        how = "proved" if out.code == "SC001" else "verified numerically"  # type: ignore[attr-defined]
         diags[placed[r.index]] = dataclasses.replace(
-            d, fixes=(), evidence=d.evidence + (f"note: it holds once the definition of {name} at line {at} "
-                                                "is corrected (SC111)",))
+            d, code=out.code, fixes=(), counterexample=(),  # type: ignore[attr-defined]
+            message=f"{how} once the definition of {name} at line {at} is corrected as SC111 proposes; as "
+                    "written it inherits that slip",
+            evidence=(f"with the definition as written: {d.message}",) + out.evidence)  # type: ignore[attr-defined]
     for i, fixes in found.mended.items():
         d = diags[placed[i]]
         diags[placed[i]] = dataclasses.replace(

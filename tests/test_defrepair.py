@@ -39,9 +39,12 @@ def test_a_slipped_definition_is_refuted_at_its_line_with_the_proved_edit() -> N
     [d] = [d for d in res.diagnostics if d.code == "SC111"]
     assert d.span.start == text.index("D = ")
     assert _tree(d.fixes[0].latex) == _tree(f"D = {RIGHT_D}")
-    # the row that wrote D out correctly is false as stated, but gets no fix bending it to the slip
-    [restated] = [x for x in res.diagnostics if x.code == "SC100" and x.span.start == text.index("D v =")]
-    assert restated.fixes == () and any("SC111" in e for e in restated.evidence)
+    # the row that wrote D out correctly inherits the slip: proved once D is corrected, no fix
+    # bending it to the slip, and what it is as written is kept as evidence
+    [restated] = [x for x in res.diagnostics if x.span.start == text.index("D v =")]
+    assert restated.code == "SC001" and "once the definition of D" in restated.message
+    assert restated.fixes == () and restated.counterexample == ()
+    assert any(e.startswith("with the definition as written: refuted") for e in restated.evidence)
     # the row with a slip of its own is mended, given the corrected definition
     [own] = [x for x in res.diagnostics if x.code == "SC100" and x.span.start == text.index("u = -D")]
     assert _tree(own.fixes[0].latex) == _tree("u = D v") and "definition of D" in own.fixes[0].description
