@@ -194,6 +194,8 @@ def _numeric(node: object) -> bool:
         return all(_numeric(i) for i in node.items)
     if isinstance(node, ir.Frac):  # 1/3 written as a fraction of plain numbers
         return _numeric(node.num) and _numeric(node.den)
+    if isinstance(node, ir.Mul) and sum(isinstance(unwrap(f), ir.Matrix) for f in node.factors) == 1:
+        return all(_numeric(f) for f in node.factors)  # ⅕ [0.64 -0.48; -0.48 0.36]: a grid of numbers, scaled
     return False
 
 

@@ -323,6 +323,20 @@ class WorkedExamples:
         for x in wanted:
             point[x] = max(eig) if "max" in x.name else min(eig)
 
+    def sizes_in_force(self, st: Statement) -> dict[str, int]:
+        """Sizes the worked example in force gives ("Let $n = 1$"): a claim in it with no
+        number of its own is still a claim about that size."""
+        out: dict[str, int] = {}
+        if st.role != "claim":
+            return out
+        for e in self.active(st):
+            k = e.defines
+            v = unwrap(e.relation.rhs)
+            if k and k in self.ctx.size_symbols and isinstance(v, ir.Number) and v.text.isdigit() \
+                    and int(v.text) > 0 and e.index < st.index:
+                out[k] = int(v.text)
+        return out
+
     def sum_bounds(self) -> set[str]:
         """Names the document's sums run to (Σ_{i=1}^{n})."""
         out = set()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from symcheck import context, costs, irutil, namecheck, names, shapes, solutions
-from symcheck.decide import Decider, Outcome
+from symcheck.decide import Decider, Outcome, test_sizes
 from symcheck.examples import WorkedExamples, section_starts
 from symcheck.diagnostics import Diagnostic, Fix
 from symcheck.fragments import Document
@@ -736,7 +736,18 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                 "SC202", "undecided: it restates a value the conditions above determine, and solving them "
                          "at random data did not settle it")
         else:
-            out = decider.decide(st)
+            fixed = examples.sizes_in_force(st)
+            if fixed:
+                # "Let n = 1", then L = ½(A₂ - y)²: the claim is about that size
+                decider.sizes_override = [dict(s, **fixed) for s in test_sizes(ctx)]
+            try:
+                out = decider.decide(st)
+            finally:
+                decider.sizes_override = None
+            if fixed and out.code in ("SC001", "SC002", "SC100", "SC101"):
+                out = dataclasses.replace(out, notes=out.notes + (
+                    "at " + ", ".join(f"{names.display(k)} = {v}" for k, v in sorted(fixed.items()))
+                    + ", as the worked example says",))
             if out.code in ("SC100", "SC101") and held is not None and held is not rel.lhs:
                 # the step before was refuted: this one may still agree with the last
                 # correct step, and then the slip is reported once, where it happens

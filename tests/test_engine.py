@@ -632,6 +632,11 @@ CASES = [
      "$$\\operatorname{diag}(3, 1)^2 = \\operatorname{diag}(9, 1)$$\n"
      "$$\\operatorname{diag}(3, 1)^2 = \\operatorname{diag}(9, 2)$$\n",
      [(1, "proved"), (2, "refuted")]),
+    ("a size the worked example gives ('Let n = 1') holds for the claims in it",
+     "Let $\\mathbf{a} \\in \\mathbb{R}^{n}$.\n\n$$\\mathbf{a} \\mathbf{a}^T = \\mathbf{a}^T \\mathbf{a}$$\n\n"
+     "## Example\n\nLet $n = 1$.\n\n$$\\mathbf{a} \\mathbf{a}^T = \\mathbf{a}^T \\mathbf{a}$$\n"
+     "$$\\mathbf{a} \\mathbf{a}^T = 2 \\mathbf{a}^T \\mathbf{a}$$\n",
+     [(1, "definition"), (3, "refuted"), (7, "definition"), (9, "proved"), (10, "refuted")]),
 ]
 
 
@@ -828,3 +833,17 @@ def test_sizes_where_no_trial_can_be_evaluated_leave_the_verdict_to_the_others()
     assert [v for v, _ in got] in (["verified", "refuted"], ["proved", "refuted"])
     assert any("d = 4, n = 3 no trial could be evaluated" in e for e in got[0][1].evidence)
     assert "d = 4" not in got[0][1].message  # the verdict names the sizes it was decided at
+
+
+@pytest.mark.parametrize("src, numeric", [
+    (r"\frac{1}{5} \begin{bmatrix} 3.2 & -2.4 \\ -2.4 & 1.8 \end{bmatrix}", True),  # a grid of numbers, scaled
+    (r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}", True),
+    (r"\tfrac{1}{2} \cdot 0.25", False),  # arithmetic on numbers is a computation to check, not a value
+    (r"\frac{1}{5} \begin{bmatrix} a & 1 \end{bmatrix}", False),
+])
+def test_a_value_given_as_numbers(src: str, numeric: bool) -> None:
+    """What a worked example may give as a value (rather than compute): plain numbers."""
+    from symcheck.context import _numeric
+    from symcheck.latex.parser import parse_expr
+    from symcheck.source import MappedText
+    assert _numeric(parse_expr(MappedText.from_original(src))) is numeric
