@@ -598,6 +598,12 @@ class Builder:
 
     def _used_before(self, sym: ir.Symbol) -> bool:
         k = names.key(sym)
+        own = names.key_with_sub(sym) if sym.sub and sym.sub_text and sym.sub_text.isdigit() else None
+        base = self.ctx.quantities.get(k)
+        if own is not None and base is not None and base.definition is not None and _numeric(base.definition):
+            # β = 0.9 for momentum, then β_1 = 0.9 for Adam: β_1 is a name of its own, not an entry of β
+            return any(isinstance(n, ir.Symbol) and (names.key_with_sub(n) or names.key(n)) == own
+                       for st in self.ctx.statements for n in irutil.walk(st.relation))
         for st in self.ctx.statements:
             for n in irutil.walk(st.relation):
                 if isinstance(n, ir.Symbol) and names.key(n) == k:

@@ -637,6 +637,10 @@ CASES = [
      "## Example\n\nLet $n = 1$.\n\n$$\\mathbf{a} \\mathbf{a}^T = \\mathbf{a}^T \\mathbf{a}$$\n"
      "$$\\mathbf{a} \\mathbf{a}^T = 2 \\mathbf{a}^T \\mathbf{a}$$\n",
      [(1, "definition"), (3, "refuted"), (7, "definition"), (9, "proved"), (10, "refuted")]),
+    ("β = 0.9 in one section and β_1 = 0.9 in the next: β_1 is a name of its own, not an entry of β",
+     "Momentum uses $\\beta = 0.9$.\n\n$$v = \\beta u$$\n\nAdam uses $\\beta_1 = 0.9$ and $\\beta_2 = 0.999$.\n\n"
+     "$$\\frac{(1 - \\beta_1) g}{1 - \\beta_1} = g$$\n$$\\frac{(1 - \\beta_2) g}{1 - \\beta_1} = g$$\n",
+     [(1, "definition"), (3, "definition"), (5, "definition"), (5, "definition"), (7, "proved"), (8, "refuted")]),
 ]
 
 
