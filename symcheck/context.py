@@ -50,6 +50,7 @@ class FunctionDef:
     contradicts: str = ""  # set when the body disagrees with the known function of that name
     # S_τ(v) = sign(v) max(|v| - τ, 0): (S, τ) — S_1(3) is S_τ at τ = 1
     sub_param: tuple[str, str] | None = None
+    squared: tuple[str, ...] = ()  # N(x | μ, σ²) = …: parameters written squared, σ is √ of the argument
 
 
 @dataclass
@@ -476,7 +477,8 @@ class Builder:
         if pos == 0 and fdef is not None and fdef[0] not in c.quantities:
             name, params = fdef
             if name not in c.functions:
-                c.functions[name] = FunctionDef(name, params, rhs, rel.span, sub_param=self._sub_param(lhs, rhs))
+                c.functions[name] = FunctionDef(name, params, rhs, rel.span, sub_param=self._sub_param(lhs, rhs),
+                                                squared=tuple(p for p in params if p in self.squared_params))
                 return Statement(rel, "function", 0, defines=name)
         layout = self._layout_grid(lhs, rhs) if pos == 0 else None
         if layout is not None:
@@ -649,6 +651,7 @@ class Builder:
         return key, ir.Matrix(tuple(rows), "layout", rhs.span)
 
     def _function_lhs(self, lhs: object) -> tuple[str, tuple[str, ...]] | None:
+        self.squared_params: set[str] = set()
         if isinstance(lhs, (ir.Apply, ir.Mul)):
             head = lhs.func if isinstance(lhs, ir.Apply) else lhs.factors[0]
             if isinstance(head, ir.Symbol) and head.prime:
@@ -661,6 +664,10 @@ class Builder:
                 for a in arg.items:
                     if isinstance(a, ir.Symbol):
                         params.append(names.key_with_sub(a) or names.key(a))
+                    elif isinstance(a, ir.Pow) and isinstance(a.base, ir.Symbol) and not a.base.sub \
+                            and isinstance(a.exp, ir.Number) and a.exp.text == "2":
+                        params.append(names.key(a.base))  # N(x | μ, σ²): the variance, written as a square
+                        self.squared_params.add(names.key(a.base))
                     else:
                         return None
                 return (names.key_with_sub(f) or names.key(f)), tuple(params)
@@ -737,6 +744,7 @@ class Builder:
                     if k not in c.quantities and k not in c.families and k not in c.functions:
                         c.abstract.add(k)
         _stated_solutions(c)
+        _updates_that_close_a_cycle(c)
         from symcheck import costs
         outs = set(costs.outputs(c)) if c.abstract else set()
         c.__dict__.pop("outputs_cache", None)
@@ -785,3 +793,53 @@ def _stated_solutions(c: Context) -> None:
             if lhs is opt or (isinstance(lhs, ir.Symbol) and (names.key_with_sub(lhs) or names.key(lhs)) == k):
                 q.solution = rel.rhs
                 break
+
+
+def _updates_that_close_a_cycle(c: Context) -> None:
+    """EM's M-step μ_k = (1/N_k) Σ_i γ_ik x_i after the E-step γ_ik = … μ_k …: a definition
+    whose right side reaches its own name through the definitions before it is an update
+    (the new value), not what the name means; the name keeps its earlier meaning."""
+    def body(k: str, known: set[str]) -> object | None:
+        if k not in known:
+            return None
+        q, f = c.quantities.get(k), c.families.get(k)
+        if q is not None and q.definition is not None:
+            return q.definition
+        return f.body if f is not None else None
+
+    def reaches(node: object, target: str, known: set[str]) -> bool:
+        """Whether ``node`` reaches ``target`` through another definition (a recurrence
+        v_t = β v_{t-1} + g_t names itself directly, and that is no cycle)."""
+        seen: set[str] = {target}
+        todo = [b for n in irutil.walk(node) if isinstance(n, ir.Symbol)
+                for k in {names.key(n), names.key_with_sub(n) or names.key(n)} if k not in seen
+                for b in [body(k, known)] if b is not None]
+        while todo:
+            for n in irutil.walk(todo.pop()):
+                if not isinstance(n, ir.Symbol):
+                    continue
+                for k in {names.key(n), names.key_with_sub(n) or names.key(n)}:
+                    if k == target and not re.search(r"[-+]", n.sub_text or ""):
+                        return True  # (through h_{t-1} it is the step before: a recurrence, no cycle)
+                    if k not in seen:
+                        seen.add(k)
+                        b = body(k, known)
+                        if b is not None:
+                            todo.append(b)
+        return False
+
+    known: set[str] = set()
+    for st in c.statements:
+        if st.role != "definition" or not st.defines or st.chain_pos:
+            continue
+        k = st.defines
+        b = body(k, known | {k})
+        if b is not None and b is st.relation.rhs and reaches(b, k, known):
+            st.role = "update"
+            q, f = c.quantities.get(k), c.families.get(k)
+            if q is not None and q.definition is b:
+                q.definition = None
+            if f is not None and f.body is b:
+                f.body = None
+            continue
+        known.add(k)

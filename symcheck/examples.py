@@ -83,7 +83,13 @@ def _constant(node: object, ctx: Context | None = None) -> bool:
     heads = {id(n.func) for n in irutil.walk(node) if isinstance(n, ir.Apply) and not n.func.sub
              and (functions.lookup(n.func.base) is not None or n.func.base in functions.VECTOR_FUNCTIONS)}
     return not any(isinstance(n, ir.Symbol) and id(n) not in heads
-                   and (ctx is None or ctx.constant(n) is None) for n in irutil.walk(node))
+                   and (ctx is None or (ctx.constant(n) is None and not _euler(ctx, n))) for n in irutil.walk(node))
+
+
+def _euler(ctx: Context, s: ir.Symbol) -> bool:
+    """e and π where the document gives them no meaning of their own: numbers."""
+    return s.base in ("e", "pi") and not s.sub and not s.accent and s.label is None \
+        and s.base not in ctx.quantities and s.base not in ctx.families
 
 
 def _reaches(ctx: Context, node: object, keys: set[str]) -> bool:

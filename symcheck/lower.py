@@ -888,7 +888,9 @@ class Lowerer:
 
     def _apply_def(self, fd: object, args: list[object]) -> Value:
         frozen = dict(self.frozen)
-        frozen.update(zip(fd.params, args))  # type: ignore[attr-defined]
+        squared = getattr(fd, "squared", ())
+        frozen.update((p, sp.sqrt(a) if p in squared and not is_matrix(a) else a)  # N(x | μ_k, σ_k²): σ = |σ_k|
+                      for p, a in zip(fd.params, args))  # type: ignore[attr-defined]
         return self.child(frozen=frozen).lower(fd.body)  # type: ignore[attr-defined]
 
     def _Apply(self, n: ir.Apply) -> Value:

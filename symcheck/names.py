@@ -24,6 +24,8 @@ def base_latex(base: str) -> str:
 def key(s: ir.Symbol) -> str:
     """Name of the quantity a symbol denotes when its subscript is an index."""
     k = s.base
+    if s.style == "cal":  # \mathcal{N} (a density, a set) is not the N of the text
+        k = f"mathcal({k})"
     if s.accent and s.accent != "vec":  # an arrow, like bold, only says "vector"
         k = f"{s.accent}({k})"
     if s.label is not None:

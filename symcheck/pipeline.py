@@ -442,6 +442,31 @@ def _orthogonal_review(ctx: context.Context, st: object, out: Outcome) -> Outcom
                    ("orthogonality not modelled",))
 
 
+def _free_number_review(ctx: context.Context, st: object, out: Outcome) -> Outcome:
+    """``v_1 = 0.9 · 0 + 2`` where v_1 depends on a v_0 the text sets only in words
+    ("starting from zero"): a number for an expression of values the document does not
+    give.  It is no identity, so a counterexample at random values says nothing."""
+    from symcheck.examples import _constant
+
+    if out.code != "SC100" or not out.counterexample:
+        return out
+    rel = st.relation  # type: ignore[attr-defined]
+    if _constant(rel.lhs, ctx) == _constant(rel.rhs, ctx):
+        return out
+    # only when what was drawn at random is something the document computes (v_1 of a recurrence
+    # whose start it gives in words); ℓ(0, y) = 0 with y any label is a claim for every y
+    computed = {names.display(k) for k, f in ctx.families.items() if f.body is not None} | \
+        {names.display(k) for k, q in ctx.quantities.items() if q.definition is not None}
+    drawn = [name for name, _ in out.counterexample if name.split("_{", 1)[0] in computed]
+    if not drawn:
+        return out
+    which = ", ".join(drawn[:4])
+    return Outcome("SC202", "undecided: the claim gives a number for an expression that depends on values the "
+                            f"document computes but does not give here ({which}{', …' if len(drawn) > 4 else ''})",
+                   ("the sides differ at random values, which says nothing about the values meant",),
+                   notes=out.notes)
+
+
 def _mentions_key(node: object, key: str) -> bool:
     return any(isinstance(n, ir.Symbol) and names.key(n) == key for n in irutil.walk(node))
 
@@ -763,6 +788,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                 out = examples.review(st, out)
             out = _orthogonal_review(ctx, st, out)
             out = _abstract_review(ctx, st, out)
+            out = _free_number_review(ctx, st, out)
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
             anchor[st.group] = rel.lhs
         elif st.role == "claim" and out.code in ("SC001", "SC002"):

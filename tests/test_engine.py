@@ -641,6 +641,16 @@ CASES = [
      "Momentum uses $\\beta = 0.9$.\n\n$$v = \\beta u$$\n\nAdam uses $\\beta_1 = 0.9$ and $\\beta_2 = 0.999$.\n\n"
      "$$\\frac{(1 - \\beta_1) g}{1 - \\beta_1} = g$$\n$$\\frac{(1 - \\beta_2) g}{1 - \\beta_1} = g$$\n",
      [(1, "definition"), (3, "definition"), (5, "definition"), (5, "definition"), (7, "proved"), (8, "refuted")]),
+    ("an update that closes a cycle (EM's M-step after its E-step) is a new value, not a definition",
+     "$$g_k = \\frac{\\pi_k e^{-(x - \\mu_k)^2}}{\\sum_{j=1}^{2} \\pi_j e^{-(x - \\mu_j)^2}}$$\n"
+     "$$\\mu_k = \\frac{g_k x}{g_k}$$\n$$g_1 + g_2 = 1$$\n$$g_1 + g_2 = 2$$\n",
+     [(1, "definition"), (2, "definition"), (3, "proved"), (4, "refuted")]),
+    ("N(x | μ, σ²): a calligraphic N is not the N of the text, and a parameter written squared is the variance",
+     "Let $N = 5$ and $$\\mathcal{N}(x \\mid \\mu, \\sigma^2) = \\frac{1}{\\sqrt{2 \\pi \\sigma^2}} "
+     "\\exp\\Bigl(-\\frac{(x - \\mu)^2}{2 \\sigma^2}\\Bigr)$$\n"
+     "$$\\mathcal{N}(0 \\mid 0, 4) = \\frac{1}{2 \\sqrt{2 \\pi}}$$\n$$\\mathcal{N}(0 \\mid 0, 4) = \\frac{1}{4 \\sqrt{2 \\pi}}$$\n"
+     "$$N \\, \\mathcal{N}(1 \\mid 1, 1) = \\frac{5}{\\sqrt{2 \\pi}}$$\n",
+     [(1, "definition"), (1, "definition"), (2, "proved"), (3, "refuted"), (4, "proved")]),
 ]
 
 
