@@ -418,8 +418,11 @@ def orthogonal_matrices(doc: Document, ctx: context.Context) -> None:
     "the orthogonal matrix $Q$": recorded, so that no counterexample built from a general
     U is ever reported (symcheck does not sample orthogonal matrices)."""
     def said(before: str, after: str) -> bool:
+        if re.search(r"(orthogonal|orthonormal|perpendicular)\s+to\s*$", before):
+            return False  # "the result is orthogonal to $x$": two vectors at a right angle
         return any(w in before[-24:] for w in _ORTHOGONAL) or (
-            after.startswith(("is ", "are ", "has ", "have ", "be ")) and any(w in after[:32] for w in _ORTHOGONAL))
+            after.startswith(("is ", "are ", "has ", "have ", "be ")) and any(w in after[:32] for w in _ORTHOGONAL)
+            and not re.search(r"orthogonal\s+to\b", after[:40]))
     ctx.orthogonal.update(_described(doc, said))
 
 

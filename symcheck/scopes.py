@@ -8,9 +8,9 @@ claims about a square one) fail for a reason the author never wrote.
 A *boundary* is the start of a section whose declaration gives a name a shape
 that differs from the one the sections before it give that name (read from those
 sections alone).  Each stretch between boundaries is a *scope*, read as a
-document of its own: it sees every fragment of the document except those on the
-far side of a boundary that mention a name the boundary re-declares.  A scope
-decides only its own relations.  A document without boundaries is one scope, and
+document of its own: it sees the fragments before its end, except those before a
+boundary that mention a name the boundary re-declares (what comes after the next
+boundary is the next scope's).  A scope decides only its own relations.  A document without boundaries is one scope, and
 reading it is unchanged.
 """
 from __future__ import annotations
@@ -68,10 +68,20 @@ def _unknown(dims: tuple[str, str]) -> bool:
 _ANEW = re.compile(r"\b(?:now|instead|from here on|henceforth|this time|in this section)\b", re.I)
 
 
+_SENTENCE_END = re.compile(r"[.!?:]\s|\n\s*\n")
+
+
 def _says_anew(doc: Document, fi: int) -> bool:
-    words = doc.fragments[fi].prose_before.text
-    sentence = re.split(r"[.!?:]\s|\n\s*\n", words)[-1]
-    return bool(_ANEW.search(sentence))
+    """The sentence the fragment stands in, from its start (across the math before it in
+    the same sentence), says "now", "from here on", …."""
+    words = ""
+    for k in range(fi, max(-1, fi - 8), -1):
+        before = doc.fragments[k].prose_before.text
+        parts = _SENTENCE_END.split(before)
+        words = parts[-1] + " " + words
+        if len(parts) > 1:
+            break
+    return bool(_ANEW.search(words))
 
 
 def boundaries(doc: Document, ctx: context.Context, section_starts: list[int],
@@ -125,9 +135,11 @@ def split(doc: Document, ctx: context.Context, section_starts: list[int],
         kept = []
         for fi in everything:
             at = _position(doc, fi)
-            between = [c for c in cuts if (at < c.start <= lo) or (hi <= c.start <= at)]
+            if at >= hi:
+                continue  # what comes after the next boundary is read in its own scope
+            between = [c for c in cuts if at < c.start <= lo]
             if any(keys_of.get(fi, set()) & c.keys for c in between):
-                continue  # it speaks of a name in the meaning the far side of a boundary gives it
+                continue  # it speaks of a name in the meaning an earlier section gave it
             kept.append(fi)
         out.append(Scope(lo, hi, tuple(kept)))
     return out

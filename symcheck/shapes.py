@@ -496,6 +496,15 @@ class ShapeInference:
         if isinstance(node, ir.Entry):
             self.of(node.arg)  # ‖y - X w‖_2, (AB)_{ij}: a scalar, but what is inside still gets its shapes
             return None
+        if isinstance(node, ir.Apply) and node.func.base == "diag" and len(node.args) == 1 and not node.func.prime:
+            a = self.of(node.args[0])
+            if isinstance(a, tuple):  # diag(g) of a vector: square; diag(A) of a square matrix: its diagonal
+                if self.uf.find(a[1]) == 1:
+                    return (a[0], a[0])
+                if self.uf.find(a[0]) == 1:
+                    return (a[1], a[1])
+                return (a[0], 1)
+            return a
         if isinstance(node, ir.Apply) and node.func.base == "diag" and len(node.args) > 1 and not node.func.prime:
             # diag(d_1, …, d_d) and diag(3, 1): square, one row per entry listed
             if any(isinstance(a, ir.Ellipsis) for a in node.args):

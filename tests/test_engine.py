@@ -651,6 +651,16 @@ CASES = [
      "$$\\mathcal{N}(0 \\mid 0, 4) = \\frac{1}{2 \\sqrt{2 \\pi}}$$\n$$\\mathcal{N}(0 \\mid 0, 4) = \\frac{1}{4 \\sqrt{2 \\pi}}$$\n"
      "$$N \\, \\mathcal{N}(1 \\mid 1, 1) = \\frac{5}{\\sqrt{2 \\pi}}$$\n",
      [(1, "definition"), (1, "definition"), (2, "proved"), (3, "refuted"), (4, "proved")]),
+    ("diag(g) of a vector is square: a product with it does not make the size 1 (which once certified a slip)",
+     "Let $\\mathbf{x}, \\mathbf{g} \\in \\mathbb{R}^{d}$, $H = \\Delta \\operatorname{diag}(\\mathbf{g})$ and "
+     "$\\mathbf{c} = (H \\odot \\Delta) \\mathbf{1}_d$.\n\n$$r = \\sqrt{\\frac{1}{d} \\sum_{j=1}^{d} x_j^2}$$\n"
+     "$$\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{d\\, r}$$\n$$\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{r}$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"),
+      (4, "proved"), (5, "refuted")]),
+    ("δ_{ij} with two indices is Kronecker's delta, also beside a vector δ",
+     "Let $\\boldsymbol{\\delta}, \\mathbf{x} \\in \\mathbb{R}^{3}$ and $\\mathbf{y} = 2 \\mathbf{x} + \\boldsymbol{\\delta}$.\n\n"
+     "$$\\frac{\\partial y_i}{\\partial x_j} = 2 \\delta_{ij}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = \\delta_{ij}$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
 ]
 
 

@@ -29,6 +29,9 @@ MODEL = "# Model\n\n$$\\hat y = \\mathbf{w}^\\top \\mathbf{x}$$\n\n# Shapes\n\n"
     ("# A\n\n$$p = (x - \\mu)^2$$\n\n# B\n\nHere $x \\in \\mathbb{R}^{d}$.\n\n$$q = x^\\top x$$\n", []),
     # a shape the earlier sections leave open is a first declaration
     (MODEL + "Now $\\mathbf{x} \\in \\mathbb{R}^{d}$ and $\\mathbf{w} \\in \\mathbb{R}^{d}$.\n", []),
+    # the sentence that says so may start before the math that declares
+    ("# A\n\n$$r = \\sqrt{x^2 + 1}$$\n\n# B\n\nFrom here on $X \\in \\mathbb{R}^{N \\times d}$ holds the inputs, "
+     "$\\mathbf{r} \\in \\mathbb{R}^{N}$ their norms.\n\n$$\\mathbf{s} = 2 \\mathbf{r}$$\n", [(5, ["r"])]),
     # a declaration in the first section has nothing before it
     ("$X \\in \\mathbb{R}^{m \\times n}$\n\n$X \\in \\mathbb{R}^{n \\times n}$\n", []),
 ])
@@ -49,3 +52,15 @@ def test_a_scope_leaves_out_what_the_far_side_says_about_a_re_declared_name() ->
     assert "X \\in \\mathbb{R}^{m \\times n}" not in second
     assert any("\\sigma(z)" in t for t in second)  # what does not speak of X is shared
     assert parts[0].end == parts[1].start
+
+
+@pytest.mark.parametrize("text, orthogonal", [
+    ("Let $V \\in \\mathbb{R}^{3 \\times 3}$ be orthogonal.\n", {"V"}),
+    ("The matrix $U$ has orthonormal columns.\n", {"U"}),
+    ("As a check, the result is orthogonal to $\\mathbf{x}$.\n", set()),  # a right angle, not an orthogonal matrix
+    ("The gradient $g$ is orthogonal to the input.\n", set()),
+])
+def test_what_the_text_calls_orthogonal(text: str, orthogonal: set[str]) -> None:
+    doc = document.read_document("doc.md", text)
+    ctx = pipeline.build_context(doc, [], "doc.md")
+    assert ctx.orthogonal == orthogonal
