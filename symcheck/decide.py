@@ -24,7 +24,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import irutil, names, numeric, optimum, orthogonal, persample
+from symcheck import irutil, names, numeric, optimum, orthogonal, persample, rounded
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -425,6 +425,10 @@ class Decider:
             if cells is not None and is_matrix(lhs):
                 other = lhs if _stated_cells(rel.rhs) else rhs
                 verdict = _check_numbers(_flat(other), cells)
+                if verdict is not None:
+                    return verdict
+            for side, other in ((rel.rhs, lhs), (rel.lhs, rhs)):
+                verdict = rounded.check(low, side, other)  # 0.1269 + 0.3133 + 0.693: each term rounded
                 if verdict is not None:
                     return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
@@ -891,7 +895,12 @@ def _only_iterates(ctx: Context, rel: object, letter: str) -> bool:
 
 def _stated_cells(node: object) -> list[tuple[str, bool]] | None:
     """A matrix of numbers, some written with decimals: (text, has decimals) per entry;
-    a decimal claims only as many digits as it shows."""
+    a decimal claims only as many digits as it shows.  A tuple (0.6931, 1.0986)ᵀ is the
+    column of its items."""
+    if isinstance(node, ir.Transpose) and isinstance(node.arg, ir.Paren) and node.arg.delim == "(":
+        node = node.arg
+    if isinstance(node, ir.Paren) and node.delim == "(" and len(node.items) > 1:
+        node = ir.Matrix(tuple((x,) for x in node.items), "pmatrix", node.span)
     if not isinstance(node, ir.Matrix) or not node.rows:
         return None
     out: list[tuple[str, bool]] = []

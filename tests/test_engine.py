@@ -661,6 +661,11 @@ CASES = [
      "Let $\\boldsymbol{\\delta}, \\mathbf{x} \\in \\mathbb{R}^{3}$ and $\\mathbf{y} = 2 \\mathbf{x} + \\boldsymbol{\\delta}$.\n\n"
      "$$\\frac{\\partial y_i}{\\partial x_j} = 2 \\delta_{ij}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = \\delta_{ij}$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted")]),
+    ("arithmetic on rounded numbers holds within their rounding; a tuple of decimals is checked entry by entry",
+     "$$\\log(1 + e^{-2}) + \\log 2 = 0.1269 + 0.6931$$\n$$\\frac{1400}{9} - 100 = 155.5556 - 100$$\n"
+     "$$\\frac{1400}{9} - 100 = 155.5656 - 100$$\n$$(\\log 2, \\log 3)^\\top = (0.6931, 1.0986)^\\top$$\n"
+     "$$(\\log 2, \\log 3)^\\top = (0.6931, 1.0996)^\\top$$\n$$2 \\cdot 0.5 = 1.05$$\n",
+     [(1, "proved"), (2, "proved"), (3, "refuted"), (4, "proved"), (5, "refuted"), (6, "refuted")]),
 ]
 
 
