@@ -591,9 +591,11 @@ class Lowerer:
         if r * c > MAX_ITEMS:
             raise LowerError("unsupported", f"{names.display(names.key(s))} would have {r * c} entries", s.span)
         if kind == "identity" and dims is not None and tuple(dims) == (1, 1):
-            # ‖x‖² I - xᵀx: beside a scalar the identity would be 1×1, which no note means
-            raise LowerError("shape", f"{names.display(names.key(s))} stands beside a scalar here, so it "
-                             "would be the 1×1 identity (a transpose missing from the term beside it?)", s.span)
+            # ‖x‖² I - xᵀx: beside a scalar the identity would be 1×1, which no note means.  Either a
+            # transpose is missing beside it or symcheck misread a shape: not proved, not refuted
+            raise LowerError("unsupported", f"{names.display(names.key(s))} stands beside a scalar here, so it "
+                             "would be the 1×1 identity (a transpose missing from the term beside it, or a shape "
+                             "symcheck could not read)", s.span)
         if kind == "identity":
             return sp.eye(r)
         return sp.ones(r, c) if kind == "ones" else sp.zeros(r, c)

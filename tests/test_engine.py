@@ -538,10 +538,10 @@ CASES = [
      "$$\\mathrm{FL}(p_t) = -(1 - p_t)^{2} \\log p_t$$\n$$\\mathrm{FL}(0.5) = \\tfrac{1}{4}\\log 2$$\n"
      "$$\\mathrm{FL}(0.5) = \\tfrac{1}{2}\\log 2$$\n",
      [(1, "definition"), (2, "proved"), (3, "refuted")]),
-    ("an identity beside a scalar (a dropped transpose in x^T x) is a shape error, never a 1x1 identity",
+    ("an identity beside a scalar (a dropped transpose in x^T x) is never a 1x1 identity: undecided, not proved",
      "Let $x \\in \\mathbb{R}^d$.\n\n$$\\|x\\|_2^2 \\, I - x^\\top x = 0$$\n"
      "$$(\\|x\\|_2^2 \\, I - x x^\\top) x = 0$$\n",
-     [(1, "definition"), (3, "refuted"), (4, "proved")]),
+     [(1, "definition"), (3, "undecided"), (4, "proved")]),
     # matrix differentials: \mathrm{d}X of an input is a perturbation shaped like X, \mathrm{d}E of
     # anything else its first-order change when the inputs whose d the row writes move
     ("matrix differentials: the trace of a quadratic form, a dropped term, a symmetric-only form",
