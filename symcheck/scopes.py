@@ -29,6 +29,11 @@ from symcheck.latex import ir
 class Boundary:
     start: int  # offset of the section that re-declares
     keys: frozenset[str]  # the names it gives a new shape
+    until: int | None = None  # where the new meaning ends ("for the rest of this section"); None: never
+
+    def holds(self, at: int) -> bool:
+        """Whether the new meaning is the one in force at offset ``at``."""
+        return self.start <= at and (self.until is None or at < self.until)
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,44 @@ def boundaries(doc: Document, ctx: context.Context, section_starts: list[int],
         if before is None and not _says_anew(doc, st.fragment):
             continue  # used before without a shape: this may be its first declaration
         found.setdefault(b, set()).add(st.defines)
-    return [Boundary(b, frozenset(k)) for b, k in sorted(found.items())]
+    return [Boundary(b, frozenset(k)) for b, k in sorted(found.items())] + _section_locals(doc, section_starts)
+
+
+# "For the rest of this section I'll drop the indices: $z$, $y$ and $p$ are plain numbers"
+_PLAIN = re.compile(r"\s*(?:are|is)\s+(?:(?:a|all)\s+)?(?:plain|real|ordinary)?\s*(?:numbers?|scalars?)\b")
+_LOCAL = re.compile(r"\b(?:for|in) the rest of this (?:section|part)\b|\bin this (?:section|part)\b", re.I)
+
+
+def _section_locals(doc: Document, section_starts: list[int]) -> list[Boundary]:
+    """Names a sentence makes plain numbers for the rest of its section: a meaning that holds
+    from that sentence to the next heading, and the earlier one again after it."""
+    from symcheck import names as nm
+    from symcheck.latex import parser
+
+    out = []
+    frags = doc.fragments
+    for j in range(len(frags) - 1):
+        if frags[j].display or not _PLAIN.match(frags[j + 1].prose_before.text.lower()):
+            continue
+        keys: list[str] = []
+        k = j
+        while k >= 0 and not frags[k].display:
+            node = parser.parse_expr(frags[k].text)
+            if not isinstance(node, ir.Symbol):
+                break
+            keys.append(nm.key(node))
+            if frags[k].prose_before.text.strip().lower() not in (",", "and", ", and"):
+                break
+            k -= 1
+        first = frags[max(k, 0)]
+        # the cue may stand before a colon: "For the rest of this section I'll drop the indices: $z$, …"
+        sentence = re.split(r"[.!?]\s|\n\s*\n", first.prose_before.text)[-1]
+        if not keys or not _LOCAL.search(sentence):
+            continue
+        at = first.text.span().start
+        end = min([b for b in section_starts if b > at] or [len(doc.text) + 1])
+        out.append(Boundary(at, frozenset(keys), end))
+    return out
 
 
 def split(doc: Document, ctx: context.Context, section_starts: list[int],
@@ -128,18 +170,17 @@ def split(doc: Document, ctx: context.Context, section_starts: list[int],
     if not cuts:
         return [Scope(0, len(doc.text) + 1, everything)]
     keys_of = _fragment_keys(ctx)
-    edges = [0] + [c.start for c in cuts] + [len(doc.text) + 1]
+    end = len(doc.text) + 1
+    edges = sorted({0, end} | {c.start for c in cuts} | {c.until for c in cuts if c.until is not None})
     out = []
-    for k in range(len(edges) - 1):
-        lo, hi = edges[k], edges[k + 1]
+    for lo, hi in zip(edges, edges[1:]):
         kept = []
         for fi in everything:
             at = _position(doc, fi)
             if at >= hi:
                 continue  # what comes after the next boundary is read in its own scope
-            between = [c for c in cuts if at < c.start <= lo]
-            if any(keys_of.get(fi, set()) & c.keys for c in between):
-                continue  # it speaks of a name in the meaning an earlier section gave it
+            if any(keys_of.get(fi, set()) & c.keys and c.holds(at) != c.holds(lo) for c in cuts):
+                continue  # it speaks of a name in a meaning that does not hold here
             kept.append(fi)
         out.append(Scope(lo, hi, tuple(kept)))
     return out

@@ -64,3 +64,21 @@ def test_what_the_text_calls_orthogonal(text: str, orthogonal: set[str]) -> None
     doc = document.read_document("doc.md", text)
     ctx = pipeline.build_context(doc, [], "doc.md")
     assert ctx.orthogonal == orthogonal
+
+
+def test_a_meaning_for_the_rest_of_a_section_ends_with_it() -> None:
+    """"For the rest of this section $z$ and $y$ are plain numbers": a scope from that
+    sentence to the next heading; after it the vectors are vectors again."""
+    text = ("# Batch\n\nLet $\\mathbf{z}, \\mathbf{y} \\in \\mathbb{R}^{n}$.\n\n"
+            "$$L = \\|\\mathbf{z} - \\mathbf{y}\\|^2$$\n\n"
+            "# One number\n\nFor the rest of this section I drop the indices: $z$ and $y$ are plain numbers.\n\n"
+            "$$\\ell = (z - y)^2$$\n\n# Back to the batch\n\n$$M = \\mathbf{z}^\\top \\mathbf{y}$$\n")
+    doc = document.read_document("doc.md", text)
+    ctx = pipeline.build_context(doc, [], "doc.md")
+    parts = scopes.split(doc, ctx, section_starts(doc), lambda d: pipeline.build_context(d, [], "doc.md"))
+    assert len(parts) == 3
+    seen = [[doc.fragments[fi].text.text for fi in p.fragments] for p in parts]
+    assert not any("mathbb{R}" in t for t in seen[1])  # the plain numbers do not see the declaration
+    assert any("mathbb{R}" in t for t in seen[2]) and not any(t.startswith("\\ell") for t in seen[2])
+    res = pipeline.check_text(text + "\n$$M = \\sum_{i=1}^{n} z_i y_i$$\n", "doc.md", pipeline.CheckOptions(10.0, fixes=False))
+    assert not [d for d in res.diagnostics if d.code in ("SC100", "SC101", "SC202")]
