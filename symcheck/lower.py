@@ -474,6 +474,9 @@ class Lowerer:
     def _Symbol(self, s: ir.Symbol) -> Value:
         c = self.ctx
         k, ks = names.key(s), names.key_with_sub(s)
+        if k in ("mathbb(E)", "mathbb(P)", "mathbb(V)") and k not in c.quantities and k not in c.functions:
+            raise LowerError("unsupported", f"an expectation or probability ({names.display(k)}[…]) is not "
+                             "evaluated", s.span)
         if s.prime:
             raise LowerError("unsupported", f"{names.display(k)}' used without an argument", s.span)
         kind = c.constant(s)

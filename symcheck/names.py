@@ -26,6 +26,8 @@ def key(s: ir.Symbol) -> str:
     k = s.base
     if s.style == "cal":  # \mathcal{N} (a density, a set) is not the N of the text
         k = f"mathcal({k})"
+    elif s.style == "bb" and k in ("E", "P", "V"):  # \mathbb{E}[…]: an expectation, not the matrix E
+        k = f"mathbb({k})"
     if s.accent and s.accent != "vec":  # an arrow, like bold, only says "vector"
         k = f"{s.accent}({k})"
     if s.label is not None:

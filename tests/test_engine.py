@@ -666,6 +666,10 @@ CASES = [
      "$$\\frac{1400}{9} - 100 = 155.5656 - 100$$\n$$(\\log 2, \\log 3)^\\top = (0.6931, 1.0986)^\\top$$\n"
      "$$(\\log 2, \\log 3)^\\top = (0.6931, 1.0996)^\\top$$\n$$2 \\cdot 0.5 = 1.05$$\n",
      [(1, "proved"), (2, "proved"), (3, "refuted"), (4, "proved"), (5, "refuted"), (6, "refuted")]),
+    ("an expectation E[…] is not the matrix E of the text: undecided with its reason",
+     "Let $E \\in \\mathbb{R}^{2 \\times 2}$ and $\\mathbf{w} \\in \\mathbb{R}^{2}$.\n\n"
+     "$$\\mathbb{E}[\\delta_t \\mathbf{w}] = \\mathbf{w} - E\\mathbf{w}$$\n$$(E \\mathbf{w})^\\top = \\mathbf{w}^\\top E^\\top$$\n",
+     [(1, "definition"), (1, "definition"), (3, "undecided"), (4, "proved")]),
 ]
 
 
