@@ -406,6 +406,7 @@ class Decider:
                         return out  # type: ignore[return-value]
                 raise
             lhs, rhs = as_scalar(lhs), as_scalar(rhs)
+            lhs, rhs = tuple_as_written(rel, lhs, rhs)
             # "X^T e = 0": a plain 0 beside a matrix is the zero matrix of its shape
             if is_matrix(lhs) and not is_matrix(rhs) and rhs == 0:
                 rhs = sp.zeros(*lhs.shape)  # type: ignore[union-attr]
@@ -1176,6 +1177,24 @@ def _short(v: object) -> str:
         return str(sp.N(v, 10))
     s = str(v)
     return s if len(s) <= 40 else s[:37] + "..."
+
+
+def _bare_tuple(node: object) -> bool:
+    """``(2, -2)`` written without a transpose: notes use it for a row as often as a column."""
+    while isinstance(node, ir.Neg):
+        node = node.arg
+    return isinstance(node, ir.Paren) and node.delim == "(" and len(node.items) > 1
+
+
+def tuple_as_written(rel: ir.Relation, lhs: object, rhs: object) -> tuple[object, object]:
+    """A bare tuple beside a row is that row: ``W x rᵀ = (2, -2)`` is not a shape error."""
+    if is_matrix(lhs) and is_matrix(rhs) and lhs.shape != rhs.shape \
+            and lhs.shape == rhs.shape[::-1]:  # type: ignore[union-attr]
+        if _bare_tuple(rel.rhs) and rhs.shape[1] == 1:  # type: ignore[union-attr]
+            return lhs, rhs.T  # type: ignore[union-attr]
+        if _bare_tuple(rel.lhs) and lhs.shape[1] == 1:  # type: ignore[union-attr]
+            return lhs.T, rhs  # type: ignore[union-attr]
+    return lhs, rhs
 
 
 def _sizes_text(inst: Instance) -> str:

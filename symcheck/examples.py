@@ -18,7 +18,7 @@ import sympy as sp
 from symcheck import evaluate as ev
 from symcheck import derivative, irutil, names
 from symcheck.context import Context, Statement, gradient_given, unwrap
-from symcheck.decide import Outcome, _check_number
+from symcheck.decide import Outcome, _check_number, tuple_as_written
 from symcheck.fragments import Document
 from symcheck.latex import ir
 from symcheck.lower import LowerError, Lowerer, as_scalar
@@ -265,7 +265,7 @@ class WorkedExamples:
                 for leaf_, val in zip(_entries(ph), _entries(v)):
                     point[leaf_] = val
         rel = st.relation
-        lhs, rhs = low.lower(rel.lhs), low.lower(rel.rhs)
+        lhs, rhs = tuple_as_written(rel, low.lower(rel.lhs), low.lower(rel.rhs))
         self.extreme_eigenvalues(low, point, [lhs, rhs])
         numeric = [not getattr(v, "free_symbols", set()) for v in (lhs, rhs)]
         if not any(numeric) or all(numeric):

@@ -670,6 +670,10 @@ CASES = [
      "Let $E \\in \\mathbb{R}^{2 \\times 2}$ and $\\mathbf{w} \\in \\mathbb{R}^{2}$.\n\n"
      "$$\\mathbb{E}[\\delta_t \\mathbf{w}] = \\mathbf{w} - E\\mathbf{w}$$\n$$(E \\mathbf{w})^\\top = \\mathbf{w}^\\top E^\\top$$\n",
      [(1, "definition"), (1, "definition"), (3, "undecided"), (4, "proved")]),
+    ("a bare tuple beside a row is that row; with a transpose it is a column",
+     "Let $\\mathbf{a} \\in \\mathbb{R}^{2}$ be $\\mathbf{a} = (1, 2)^\\top$.\n\n"
+     "$$2 \\mathbf{a}^\\top = (2, 4)$$\n$$2 \\mathbf{a}^\\top = (2, 5)$$\n$$2 \\mathbf{a}^\\top = (2, 4)^\\top$$\n",
+     [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"), (5, "refuted")]),
 ]
 
 
