@@ -364,6 +364,10 @@ class _Screen:
         return v
 
     def _value(self, node: object) -> tuple[object, ...]:
+        from symcheck import optimum
+        opt = optimum.target(self.low.ctx, node) if isinstance(node, (ir.Optimum, ir.Symbol)) else None
+        if opt is not None:
+            return self._optimum(opt)
         if isinstance(node, ir.Number):
             try:
                 x = float(Fraction(node.text))
@@ -395,6 +399,36 @@ class _Screen:
             if vals is not None:
                 return tuple(math.prod(v[p] for v in vals) for p in range(POINTS))  # type: ignore[misc]
         return self._lowered(node)
+
+    def _optimum(self, opt: ir.Optimum) -> tuple[object, ...]:
+        """The arg min of an objective quadratic in its variable, at each screening point:
+        the solution of H w = -∇F(0)."""
+        from symcheck import optimum
+        var = optimum._variable(opt)
+        try:
+            f = self.low.lower(opt.body)
+            w = self.low.lower(var) if var is not None else None
+        except (LowerError, ZeroDivisionError, ValueError, TypeError):
+            raise _Unscreenable
+        leaves = list(w) if is_matrix(w) else [w]  # type: ignore[call-overload]
+        if w is None or is_matrix(f) or not all(isinstance(x, sp.Symbol) for x in leaves):
+            raise _Unscreenable
+        zero = {x: 0 for x in leaves}
+        grad = [sp.diff(f, x).xreplace(zero) for x in leaves]
+        hess = [[sp.diff(f, a, b) for b in leaves] for a in leaves]
+        if any(h.has(*leaves) for row in hess for h in row):
+            raise _Unscreenable  # not quadratic: no closed form to screen with
+        out = []
+        for p in range(POINTS):
+            h = sp.Matrix([[self._float(x, p) for x in row] for row in hess])
+            g = sp.Matrix([self._float(x, p) for x in grad])
+            try:
+                sol = h.LUsolve(-g)
+            except (ValueError, ZeroDivisionError):
+                raise _Unscreenable
+            vals = [float(x) for x in sol]
+            out.append(vals[0] if not is_matrix(w) else tuple((x,) for x in vals))
+        return tuple(out)
 
     def _factors(self, mul: ir.Mul) -> list[tuple[float, ...]] | None:
         """The values of a product's factors, a known function applied to the

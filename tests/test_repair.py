@@ -113,3 +113,15 @@ def test_no_fix_that_is_true_by_its_form_alone() -> None:
     res = check_text(text, "doc.md", OPTS)
     [d] = [d for d in res.diagnostics if d.code in ("SC100", "SC101")]
     assert not any("C^{1}" in f.latex for f in d.fixes)
+
+
+def test_a_wrong_arg_min_gets_a_proved_fix() -> None:
+    """The screen solves H w = -∇F(0) for a quadratic objective, so the search can try
+    edits of the stated point; the fix it offers is decided like any arg min claim."""
+    from symcheck.pipeline import CheckOptions, check_text
+    text = ("Let $X \\in \\mathbb{R}^{4 \\times 2}$, $\\mathbf{y} \\in \\mathbb{R}^{4}$ and $\\lambda > 0$.\n\n"
+            "$$\\arg\\min_{\\mathbf{w}} \\|\\mathbf{y} - X\\mathbf{w}\\|^2 + \\lambda \\|\\mathbf{w}\\|^2 "
+            "= (X^T X + \\lambda I)^{-1} X \\mathbf{y}$$\n")
+    res = check_text(text, "doc.md", CheckOptions(10.0))
+    [wrong] = [d for d in res.diagnostics if d.code in ("SC100", "SC101")]
+    assert wrong.fixes and "X^{T} \\mathbf{y}" in wrong.fixes[0].latex.replace("^T", "^{T}")
