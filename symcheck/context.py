@@ -108,6 +108,7 @@ class Context:
     claim_shaped: set[str] = field(default_factory=set)  # names only claims give a shape (shapes.py)
     abstract_fns: set[str] = field(default_factory=set)  # L in ∇L(w) with L never defined
     mention_keys: dict[int, set[str]] = field(default_factory=dict)  # fragment → the names its rows use
+    finite: dict[str, tuple[object, ...]] = field(default_factory=dict)  # y_i ∈ {-1, +1}: the values a name takes
 
     def iteration_of(self, s: ir.Symbol) -> tuple[str, str] | None:
         """For ``x_3`` of a defined iteration ``x_{k+1} = F(x_k)``: (the key of x_{k+1}, k)."""
@@ -745,6 +746,7 @@ class Builder:
                         c.abstract.add(k)
         _stated_solutions(c)
         _updates_that_close_a_cycle(c)
+        _finite_sets(c)
         from symcheck import costs
         outs = set(costs.outputs(c)) if c.abstract else set()
         c.__dict__.pop("outputs_cache", None)
@@ -843,3 +845,26 @@ def _updates_that_close_a_cycle(c: Context) -> None:
                 f.body = None
             continue
         known.add(k)
+
+
+def _finite_sets(c: Context) -> None:
+    """``y_i \\in \\{-1, +1\\}``: the labels take those values only (random trials draw them
+    there); a claim such as y_i² = 1 then holds."""
+    for st in c.statements:
+        rel = st.relation
+        if st.role != "assumption" or rel.op != "in" or not isinstance(rel.lhs, ir.Symbol):
+            continue
+        rhs = unwrap(rel.rhs)
+        if not (isinstance(rhs, ir.Paren) and rhs.delim == "{" and len(rhs.items) >= 2):
+            continue
+        values = []
+        for item in rhs.items:
+            while isinstance(item, ir.Add) and len(item.terms) == 1 and item.terms[0][0] == 1:
+                item = item.terms[0][1]
+            sign = -1 if isinstance(item, ir.Neg) else 1
+            bare = item.arg if isinstance(item, ir.Neg) else item
+            if not isinstance(bare, ir.Number) or not re.fullmatch(r"\d+", bare.text):
+                break
+            values.append(sign * int(bare.text))
+        else:
+            c.finite.setdefault(names.key(rel.lhs), tuple(values))

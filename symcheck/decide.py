@@ -434,6 +434,11 @@ class Decider:
                     return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
             self.orthogonal_grids = orthogonal.leaves(self.ctx, low, _flat(lhs) + _flat(rhs))
+            for k, values in sorted(self.ctx.finite.items()):
+                if any(_finite_values(self.ctx, x) == values and names.display(k) in x.name
+                       for x in numeric.free_symbols(_flat(lhs) + _flat(rhs))):
+                    notes.add(f"{names.display(k)} takes only the values {', '.join(map(str, values))}, "
+                              "as the text says")
             if self.orthogonal_grids:
                 notes.add("sampled as orthogonal, as the text says: " + ", ".join(
                     names.display(k) for k, _ in self.orthogonal_grids))
@@ -700,6 +705,10 @@ class Decider:
                     for x in free:
                         if x.name == s_:  # "for z > 0": a value in that region
                             point[x] = _in_region(point[x], op, b)
+                for x in free:  # y_i ∈ {-1, +1}: labels drawn from their set
+                    values = _finite_values(self.ctx, x)
+                    if values:
+                        point[x] = sp.Integer(rng.choice(values))
                 for _, grid in self.orthogonal_grids:
                     # a matrix the text calls orthogonal: its entries drawn together, as one
                     point.update(zip(itertools.chain(*grid), itertools.chain(*orthogonal.draw(
@@ -1177,6 +1186,15 @@ def _short(v: object) -> str:
         return str(sp.N(v, 10))
     s = str(v)
     return s if len(s) <= 40 else s[:37] + "..."
+
+
+def _finite_values(ctx: Context, x: sp.Symbol) -> tuple[object, ...]:
+    """The values the text allows a variable (``y_i \\in \\{-1, +1\\}``: y and its entries y_1, …)."""
+    for k, values in ctx.finite.items():
+        shown = names.display(k)
+        if x.name == shown or x.name.startswith(shown + "_{"):
+            return values
+    return ()
 
 
 def _bare_tuple(node: object) -> bool:

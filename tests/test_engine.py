@@ -674,6 +674,9 @@ CASES = [
      "Let $\\mathbf{a} \\in \\mathbb{R}^{2}$ be $\\mathbf{a} = (1, 2)^\\top$.\n\n"
      "$$2 \\mathbf{a}^\\top = (2, 4)$$\n$$2 \\mathbf{a}^\\top = (2, 5)$$\n$$2 \\mathbf{a}^\\top = (2, 4)^\\top$$\n",
      [(1, "definition"), (1, "definition"), (3, "proved"), (4, "refuted"), (5, "refuted")]),
+    ("labels in a finite set (y_i ∈ {-1, +1}) are drawn from it",
+     "Labels are $y_i \\in \\{-1, +1\\}$.\n\n$$y_i^2 = 1$$\n$$y_i^3 = y_i$$\n$$y_i^2 = y_i$$\n",
+     [(1, "definition"), (3, "verified"), (4, "verified"), (5, "refuted")]),
 ]
 
 
