@@ -39,15 +39,20 @@ def test_boundaries(text: str, expected: list[tuple[int, list[str]]]) -> None:
     assert _boundaries(text) == expected
 
 
+def _scopes(text: str) -> tuple[list[scopes.Scope], ...]:
+    """The scopes of a document, then the text of the fragments each one reads."""
+    doc = document.read_document("doc.md", text)
+    ctx = pipeline.build_context(doc, [], "doc.md")
+    parts = scopes.split(doc, ctx, section_starts(doc), lambda d: pipeline.build_context(d, [], "doc.md"))
+    return (parts, *([doc.fragments[fi].text.text for fi in p.fragments] for p in parts))
+
+
 def test_a_scope_leaves_out_what_the_far_side_says_about_a_re_declared_name() -> None:
     text = ("# A\n\n$X \\in \\mathbb{R}^{m \\times n}$ and $$f = \\operatorname{tr}(X^\\top X)$$\n\n"
             "$$\\sigma(z) = \\frac{1}{1 + e^{-z}}$$\n\n"
             "# B\n\nNow let $X \\in \\mathbb{R}^{n \\times n}$.\n\n$$g = \\det X$$\n")
-    doc = document.read_document("doc.md", text)
-    ctx = pipeline.build_context(doc, [], "doc.md")
-    parts = scopes.split(doc, ctx, section_starts(doc), lambda d: pipeline.build_context(d, [], "doc.md"))
+    parts, first, second = _scopes(text)
     assert len(parts) == 2
-    first, second = ([doc.fragments[fi].text.text for fi in p.fragments] for p in parts)
     assert "g = \\det X" not in first and "X \\in \\mathbb{R}^{n \\times n}" not in first
     assert "X \\in \\mathbb{R}^{m \\times n}" not in second
     assert any("\\sigma(z)" in t for t in second)  # what does not speak of X is shared
@@ -73,11 +78,8 @@ def test_a_meaning_for_the_rest_of_a_section_ends_with_it() -> None:
             "$$L = \\|\\mathbf{z} - \\mathbf{y}\\|^2$$\n\n"
             "# One number\n\nFor the rest of this section I drop the indices: $z$ and $y$ are plain numbers.\n\n"
             "$$\\ell = (z - y)^2$$\n\n# Back to the batch\n\n$$M = \\mathbf{z}^\\top \\mathbf{y}$$\n")
-    doc = document.read_document("doc.md", text)
-    ctx = pipeline.build_context(doc, [], "doc.md")
-    parts = scopes.split(doc, ctx, section_starts(doc), lambda d: pipeline.build_context(d, [], "doc.md"))
+    parts, *seen = _scopes(text)
     assert len(parts) == 3
-    seen = [[doc.fragments[fi].text.text for fi in p.fragments] for p in parts]
     assert not any("mathbb{R}" in t for t in seen[1])  # the plain numbers do not see the declaration
     assert any("mathbb{R}" in t for t in seen[2]) and not any(t.startswith("\\ell") for t in seen[2])
     res = pipeline.check_text(text + "\n$$M = \\sum_{i=1}^{n} z_i y_i$$\n", "doc.md", pipeline.CheckOptions(10.0, fixes=False))
