@@ -25,9 +25,9 @@ def _decimals(node: object) -> list[ir.Number] | None:
     """The decimal literals of a side made of numbers only, or None."""
     out = []
     for n in irutil.walk(node):
-        if isinstance(n, ir.Symbol) and not (n.base in ("e",) and not n.sub):
-            if not isinstance(n, ir.Symbol) or n.base not in ("exp", "log", "ln", "sqrt"):
-                return None
+        if isinstance(n, ir.Symbol) and not (n.base == "e" and not n.sub) \
+                and n.base not in ("exp", "log", "ln", "sqrt"):
+            return None  # a name: not arithmetic on numbers
         if isinstance(n, ir.Number) and "." in n.text:
             out.append(n)
     return out or None
