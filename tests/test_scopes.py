@@ -83,4 +83,5 @@ def test_a_meaning_for_the_rest_of_a_section_ends_with_it() -> None:
     assert not any("mathbb{R}" in t for t in seen[1])  # the plain numbers do not see the declaration
     assert any("mathbb{R}" in t for t in seen[2]) and not any(t.startswith("\\ell") for t in seen[2])
     res = pipeline.check_text(text + "\n$$M = \\sum_{i=1}^{n} z_i y_i$$\n", "doc.md", pipeline.CheckOptions(10.0, fixes=False))
+    assert [d.code for d in res.diagnostics][-1] == "SC001"  # the added row, with the vectors of the batch
     assert not [d for d in res.diagnostics if d.code in ("SC100", "SC101", "SC202")]
