@@ -479,7 +479,7 @@ class Builder:
             name, params = fdef
             if name not in c.functions:
                 c.functions[name] = FunctionDef(name, params, rhs, rel.span, sub_param=self._sub_param(lhs, rhs),
-                                                squared=tuple(p for p in params if p in self.squared_params))
+                                                squared=_squared_params(lhs))
                 return Statement(rel, "function", 0, defines=name)
         layout = self._layout_grid(lhs, rhs) if pos == 0 else None
         if layout is not None:
@@ -652,7 +652,6 @@ class Builder:
         return key, ir.Matrix(tuple(rows), "layout", rhs.span)
 
     def _function_lhs(self, lhs: object) -> tuple[str, tuple[str, ...]] | None:
-        self.squared_params: set[str] = set()
         if isinstance(lhs, (ir.Apply, ir.Mul)):
             head = lhs.func if isinstance(lhs, ir.Apply) else lhs.factors[0]
             if isinstance(head, ir.Symbol) and head.prime:
@@ -668,7 +667,6 @@ class Builder:
                     elif isinstance(a, ir.Pow) and isinstance(a.base, ir.Symbol) and not a.base.sub \
                             and isinstance(a.exp, ir.Number) and a.exp.text == "2":
                         params.append(names.key(a.base))  # N(x | μ, σ²): the variance, written as a square
-                        self.squared_params.add(names.key(a.base))
                     else:
                         return None
                 return (names.key_with_sub(f) or names.key(f)), tuple(params)
@@ -868,3 +866,12 @@ def _finite_sets(c: Context) -> None:
             values.append(sign * int(bare.text))
         else:
             c.finite.setdefault(names.key(rel.lhs), tuple(values))
+
+
+def _squared_params(lhs: object) -> tuple[str, ...]:
+    """The parameters ``N(x | μ, σ²)`` writes squared: σ is the root of the argument given."""
+    if not (isinstance(lhs, ir.Mul) and len(lhs.factors) == 2 and isinstance(lhs.factors[1], ir.Paren)):
+        return ()
+    return tuple(names.key(a.base) for a in lhs.factors[1].items
+                 if isinstance(a, ir.Pow) and isinstance(a.base, ir.Symbol) and not a.base.sub
+                 and isinstance(a.exp, ir.Number) and a.exp.text == "2")

@@ -434,11 +434,10 @@ class Decider:
                     return verdict
             diffs = [a - b for a, b in zip(_flat(lhs), _flat(rhs))]
             self.orthogonal_grids = orthogonal.leaves(self.ctx, low, _flat(lhs) + _flat(rhs))
-            for k, values in sorted(self.ctx.finite.items()):
-                if any(_finite_values(self.ctx, x) == values and names.display(k) in x.name
-                       for x in numeric.free_symbols(_flat(lhs) + _flat(rhs))):
-                    notes.add(f"{names.display(k)} takes only the values {', '.join(map(str, values))}, "
-                              "as the text says")
+            labelled = {hit for x in numeric.free_symbols(_flat(lhs) + _flat(rhs))
+                        for hit in [_finite_of(self.ctx, x)] if hit is not None}
+            for k, values in sorted(labelled):
+                notes.add(f"{names.display(k)} takes only the values {', '.join(map(str, values))}, as the text says")
             if self.orthogonal_grids:
                 notes.add("sampled as orthogonal, as the text says: " + ", ".join(
                     names.display(k) for k, _ in self.orthogonal_grids))
@@ -689,30 +688,19 @@ class Decider:
                        deadline: float) -> tuple[list[tuple[str, str]], str] | None:
         sides = _flat(lhs) + _flat(rhs) + diffs
         free = sorted(numeric.free_symbols(sides), key=lambda s: s.name)
+        labels = {x: hit[1] for x in free for hit in [_finite_of(self.ctx, x)] if hit is not None}
         for t in range(2 if self.quick else TRIALS):
             if time.monotonic() > deadline:
                 raise Timeout
             for attempt in range(3):  # a point where a side is undefined (a singular matrix): draw again
-                if t < 2 and attempt == 0:
-                    point = {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
-                else:
-                    # |x| <= 20 keeps exponentials cheap; ~32,000 distinct values per variable.  A
-                    # draw again after a point that could not be evaluated (exp overflowing in
-                    # 50 digits) is ten times smaller
-                    point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60) * 10 ** attempt)
-                             for s in free}
+                point = numeric.random_point(free, rng, t, attempt)
                 for s_, (op, b) in getattr(self, "regions", {}).items():
                     for x in free:
                         if x.name == s_:  # "for z > 0": a value in that region
                             point[x] = _in_region(point[x], op, b)
-                for x in free:  # y_i ∈ {-1, +1}: labels drawn from their set
-                    values = _finite_values(self.ctx, x)
-                    if values:
-                        point[x] = sp.Integer(rng.choice(values))
-                for _, grid in self.orthogonal_grids:
-                    # a matrix the text calls orthogonal: its entries drawn together, as one
-                    point.update(zip(itertools.chain(*grid), itertools.chain(*orthogonal.draw(
-                        len(grid), len(grid[0]), rng, t))))
+                for x, values in labels.items():  # y_i ∈ {-1, +1}: labels drawn from their set
+                    point[x] = sp.Integer(rng.choice(values))
+                orthogonal.draw_into(point, self.orthogonal_grids, rng, t)
                 verdicts = [_differs(_flat(lhs)[k], _flat(rhs)[k], d, point) for k, d in enumerate(diffs)]
                 if None not in verdicts or any(verdicts):
                     break
@@ -1188,13 +1176,14 @@ def _short(v: object) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
-def _finite_values(ctx: Context, x: sp.Symbol) -> tuple[object, ...]:
-    """The values the text allows a variable (``y_i \\in \\{-1, +1\\}``: y and its entries y_1, …)."""
+def _finite_of(ctx: Context, x: sp.Symbol) -> tuple[str, tuple[object, ...]] | None:
+    """The name and the values the text allows a variable (``y_i \\in \\{-1, +1\\}``: y and its
+    entries y_1, …), or None."""
     for k, values in ctx.finite.items():
         shown = names.display(k)
         if x.name == shown or x.name.startswith(shown + "_{"):
-            return values
-    return ()
+            return k, values
+    return None
 
 
 def _bare_tuple(node: object) -> bool:
@@ -1229,4 +1218,3 @@ def _span_text(r: list[int]) -> str:
     if r and r == list(range(r[0], r[-1] + 1)):
         return f"{r[0]}..{r[-1]}"
     return "{" + ", ".join(map(str, r)) + "}"
-

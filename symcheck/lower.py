@@ -542,10 +542,8 @@ class Lowerer:
             return leaf(names.display(k))
         if ks is not None and ks in c.functions and not s.prime:
             return self._function_as_value(ks, s)  # ℓ_2 for ℓ_2(r)
-        vector = k in c.shapes and 1 in (self.dim(c.shapes[k][0]), self.dim(c.shapes[k][1])) \
-            if k in c.shapes and all(not isinstance(d, str) or d in self.sizes for d in c.shapes[k]) else False
         if s.base == "delta" and len(s.sub) == 2 and s.label is None and k not in c.families \
-                and (k not in c.quantities or vector) and not s.style:
+                and (k not in c.quantities or 1 in c.shapes.get(k, ())) and not s.style:
             # δ_{ij}: Kronecker's delta (also beside a vector δ, whose entries take one index)
             a, b = (self.index_value(x) for x in s.sub)
             return sp.Integer(1 if a == b else 0)

@@ -9,10 +9,13 @@ precisions so that rounding cannot pass for a difference.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy as sp
+
+if TYPE_CHECKING:
+    import random
 
 _UNARY = {
     sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos,
@@ -218,3 +221,13 @@ def truth(cond: Any, ev: Any) -> bool:
     if isinstance(cond, sp.Or):
         return any(truth(c, ev) for c in cond.args)
     raise Unsupported("condition")
+
+
+def random_point(free: list[sp.Symbol], rng: "random.Random", t: int, attempt: int = 0) -> dict[sp.Symbol, sp.Rational]:
+    """A random point for the trials: small whole numbers for the first two (a counterexample
+    a reader can check by hand), then rationals with |x| <= 20 (exponentials stay cheap;
+    about 32,000 values per variable), ten times smaller on each draw again after a point
+    that could not be evaluated (exp overflowing in 50 digits)."""
+    if t < 2 and attempt == 0:
+        return {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
+    return {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60) * 10 ** attempt) for s in free}

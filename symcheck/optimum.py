@@ -16,14 +16,13 @@ what characterises it:
 """
 from __future__ import annotations
 
-import itertools
 import random
 import time
 from typing import Callable
 
 import sympy as sp
 
-from symcheck import names, orthogonal
+from symcheck import names, numeric, orthogonal
 from symcheck.context import Context, Statement, unwrap
 from symcheck.latex import ir
 from symcheck.lower import Lowerer, as_scalar, is_matrix
@@ -142,16 +141,11 @@ def _trials(grad: list[object], hess: sp.Matrix, kind: str, positive: set[str], 
     free = sorted(set().union(*(getattr(g, "free_symbols", set()) for g in grad), hess.free_symbols),
                   key=lambda s: s.name)
     for t in range(6):
-        if t < 2:  # small whole numbers first: a counterexample a reader can check by hand
-            point = {s: sp.Integer(rng.choice([-3, -2, -1, 1, 2, 3, 4])) for s in free}
-        else:
-            point = {s: sp.Rational(rng.randint(-400, 400), rng.randint(20, 60)) for s in free}
+        point = numeric.random_point(free, rng, t)
         for s in free:
             if s.name in positive:
                 point[s] = abs(point[s]) + sp.Rational(1, 10)
-        for _, grid in grids:
-            point.update(zip(itertools.chain(*grid), itertools.chain(*orthogonal.draw(
-                len(grid), len(grid[0]), rng, t))))
+        orthogonal.draw_into(point, grids, rng, t)
         try:
             values = [sp.simplify(g.xreplace(point)) if hasattr(g, "xreplace") else g for g in grad]
         except (ZeroDivisionError, TypeError, ValueError):

@@ -7,6 +7,7 @@ orthogonal matrices.
 """
 from __future__ import annotations
 
+import itertools
 import random
 
 import sympy as sp
@@ -49,3 +50,10 @@ def draw(r: int, c: int, rng: random.Random, t: int) -> list[list[sp.Rational]]:
         q = q * (sp.eye(n) - 2 * v * v.T / (v.T * v)[0, 0])
     m = q[:r, :c] if r >= c else q[:c, :r].T
     return [[m[i, j] for j in range(c)] for i in range(r)]
+
+
+def draw_into(point: dict, grids: list[tuple[str, list[list[sp.Symbol]]]], rng: random.Random,  # type: ignore[type-arg]
+              t: int) -> None:
+    """Each matrix the text calls orthogonal, drawn as one: its entry variables set in ``point``."""
+    for _, grid in grids:
+        point.update(zip(itertools.chain(*grid), itertools.chain(*draw(len(grid), len(grid[0]), rng, t))))
