@@ -95,7 +95,7 @@ def decide(decider: object, st: Statement, insts: list[object], low_for: Callabl
         low = low_for(inst)
         f = as_scalar(low.lower(opt.body))
         if is_matrix(f):
-            return "SC202", "undecided: what the arg min minimises is not a number", ()
+            return "SC202", f"undecided: what the arg {opt.kind} {opt.kind}imises is not a number", ()
         w, e = low.lower(var), as_scalar(low.lower(point))
         leaves = _flat(w)
         if not all(isinstance(x, sp.Symbol) for x in leaves):
@@ -104,7 +104,7 @@ def decide(decider: object, st: Statement, insts: list[object], low_for: Callabl
             return "SC101", (f"refuted: the arg min is a point of {names.display(names.key(var))}'s shape, "
                              "the other side has another shape"), ()
         if f.has(*_NONSMOOTH):  # type: ignore[union-attr]
-            return "SC202", ("undecided: what the arg min minimises is not differentiable everywhere "
+            return "SC202", (f"undecided: what the arg {opt.kind} {opt.kind}imises is not differentiable everywhere "
                              "(an absolute value, max or cases), so the gradient test does not apply"), ()
         at = dict(zip(leaves, _flat(e)))
         grad = [sp.diff(f, x).xreplace(at) for x in leaves]
@@ -115,15 +115,15 @@ def decide(decider: object, st: Statement, insts: list[object], low_for: Callabl
         verdicts.append(_trials(grad, hess, opt.kind, positive, grids, rng) + (depends,))
     for kind, pairs, msg, _ in verdicts:
         if kind == "moves":
-            return "SC100", (f"refuted: the gradient of what the arg min {opt.kind}imises is not zero at the "
+            return "SC100", (f"refuted: the gradient of what the arg {opt.kind} {opt.kind}imises is not zero at the "
                              f"point stated{msg}, so that point is not the arg {opt.kind}"), pairs
     if any(kind == "flat" for kind, _, _, _ in verdicts):
         which = "positive" if opt.kind == "min" else "negative"
         return "SC202", ("undecided: the gradient vanishes at the point stated, but the Hessian there is "
                          f"not {which} definite at every trial, so it need not be the arg {opt.kind}"), ()
     if any(depends for *_, depends in verdicts):
-        return "SC202", ("undecided: the gradient vanishes at the point stated, but what the arg min "
-                         f"{opt.kind}imises is not quadratic in the variable, so a stationary point need "
+        return "SC202", ("undecided: the gradient vanishes at the point stated, but what the arg "
+                         f"{opt.kind} {opt.kind}imises is not quadratic in the variable, so a stationary point need "
                          f"not be the arg {opt.kind}"), ()
     return "SC002", (f"verified numerically: the gradient of what the arg {opt.kind} {opt.kind}imises vanishes "
                      "at the point stated and its constant Hessian is "
