@@ -58,6 +58,7 @@ class Verdict:
     verdict: str  # definition / proved / verified / refuted / undecided
     code: str
     message: str
+    fixes: int = 0  # proved repairs offered with a refutation
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def verdicts_by_line(text: str, diagnostics) -> dict[int, list[Verdict]]:  # typ
         if v is None or is_non_equation(text[d.span.start:d.span.end]):
             continue
         line, col = index.position(d.span.start)
-        out[line].append(Verdict(line, col, v, d.code, d.message))
+        out[line].append(Verdict(line, col, v, d.code, d.message, len(d.fixes)))
     for vs in out.values():
         vs.sort(key=lambda v: v.column)
     return out
