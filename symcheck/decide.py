@@ -24,7 +24,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import irutil, names, numeric, optimum, orthogonal, persample, rounded
+from symcheck import irutil, names, numeric, optimum, orthogonal, persample, rounded, valuefix
 from symcheck.context import Context, Statement
 from symcheck.indices import RangeFinder, free_letters
 from symcheck.latex import ir
@@ -421,12 +421,15 @@ class Decider:
                 other = lhs if _stated_decimal(rel.rhs) else rhs
                 verdict = _check_number(other, stated)
                 if verdict is not None:
-                    return verdict
+                    # the fix rewrites the right side: a decimal stated on the left gets none
+                    return verdict if _stated_decimal(rel.rhs) else dataclasses.replace(verdict, fix_rhs="")
             cells = _stated_cells(rel.rhs) or _stated_cells(rel.lhs)
             if cells is not None and is_matrix(lhs):
                 other = lhs if _stated_cells(rel.rhs) else rhs
                 verdict = _check_numbers(_flat(other), cells)
                 if verdict is not None:
+                    if verdict.code != "SC001" and _stated_cells(rel.rhs):
+                        verdict = dataclasses.replace(verdict, fix_rhs=valuefix.corrected(rel.rhs, _flat(lhs)) or "")
                     return verdict
             for side, other in ((rel.rhs, lhs), (rel.lhs, rhs)):
                 verdict = rounded.check(low, side, other)  # 0.1269 + 0.3133 + 0.693: each term rounded
@@ -460,8 +463,12 @@ class Decider:
                                             f"{', '.join(given)}, which the document names here for the first "
                                             "time and defines nowhere", notes=tuple(sorted(notes)))
                 pairs, msg = cx
+                # plain arithmetic (13·30 − 6·6 = 345): the value is the fix (offered once the
+                # corrected relation is decided true at every size, see pipeline._value_fix)
+                constant = not numeric.free_symbols(_flat(lhs) + _flat(rhs))
                 return Outcome("SC100", f"refuted: the sides differ{_where(inst)}{msg}", ("exact evaluation",),
-                               tuple(pairs), tuple(sorted(notes)))
+                               tuple(pairs), tuple(sorted(notes)),
+                               fix_rhs=(constant and valuefix.corrected(rel.rhs, _flat(lhs))) or "")
             trials += TRIALS
             if not self.quick:
                 unproved.append(diffs)

@@ -16,7 +16,7 @@ import re
 import sympy as sp
 
 from symcheck import evaluate as ev
-from symcheck import derivative, irutil, names
+from symcheck import derivative, irutil, names, valuefix
 from symcheck.context import Context, Statement, gradient_given, unwrap
 from symcheck.decide import Outcome, _check_number, tuple_as_written
 from symcheck.fragments import Document
@@ -284,7 +284,7 @@ class WorkedExamples:
             if out is not None:
                 return Outcome(out.code, f"{out.message} at the worked example's values ({where})",
                                out.evidence + ("evaluated at the worked example's values",),
-                               self.pairs(point), fix_rhs=out.fix_rhs)
+                               self.pairs(point), fix_rhs=out.fix_rhs if numeric[1] else "")
         ok, why = ev.same(a, b)
         exact = all(x.exact is not None for x in a.entries() + b.entries())
         how = ("exact evaluation at the worked example's values" if exact else
@@ -298,8 +298,9 @@ class WorkedExamples:
             return Outcome("SC101", f"refuted at the worked example's values ({where}): {why}", ("shape check",))
         if self.within_rounding(used, [x.approx for x in a.entries()], [y.approx for y in b.entries()], st):
             return self.rounding_outcome(where)
+        fix = valuefix.corrected(rel.rhs, [_exact_or_digits(x) for x in a.entries()]) if numeric[1] else None
         return Outcome("SC100", f"refuted at the worked example's values ({where}): {why}", (how,),
-                       self.pairs(point))
+                       self.pairs(point), fix_rhs=fix or "")
 
     def extreme_eigenvalues(self, low: Lowerer, point: dict, sides: list[object]) -> None:  # type: ignore[type-arg]
         """λ_max and λ_min, never defined, are the extreme eigenvalues of the matrix the example
@@ -428,3 +429,9 @@ class WorkedExamples:
         shown = {s: s.name.replace("⟨", "").replace("⟩", "") for s in point}  # z_1 for the given z's entry
         return tuple((shown[s], str(v)) for s, v in sorted(point.items(), key=lambda kv: shown[kv[0]]))[:12]
 
+
+def _exact_or_digits(x: "ev.Num") -> object:
+    """An evaluated entry as a SymPy number: exact when it is, else to the engine's digits."""
+    if x.exact is not None:
+        return sp.Rational(x.exact.numerator, x.exact.denominator)
+    return sp.Float(ev._nstr(x.approx, ev.DIGITS), ev.DIGITS)

@@ -17,12 +17,13 @@ from symcheck.context import Context
 from symcheck.lower import LowerError, Lowerer, leaf
 
 
-def leaves(ctx: Context, low: Lowerer, sides: list[object]) -> list[tuple[str, list[list[sp.Symbol]]]]:
+def leaves(ctx: Context, low: Lowerer, sides: list[object] | None) -> list[tuple[str, list[list[sp.Symbol]]]]:
     """The matrices the text calls orthogonal (or with orthonormal columns) whose entries the
-    relation is built from: (name, the grid of its entry variables).  A proof treats them as
-    general matrices, which is sound; the random trials draw them orthogonal, so a
-    counterexample is a genuine one and agreement is evidence about orthogonal matrices."""
-    free = numeric.free_symbols(sides)
+    relation is built from (all of them when ``sides`` is None): (name, the grid of its entry
+    variables).  A proof treats them as general matrices, which is sound; the random trials
+    draw them orthogonal, so a counterexample is a genuine one and agreement is evidence
+    about orthogonal matrices."""
+    free = numeric.free_symbols(sides or [])
     out = []
     for k in sorted(ctx.orthogonal):
         try:
@@ -32,7 +33,7 @@ def leaves(ctx: Context, low: Lowerer, sides: list[object]) -> list[tuple[str, l
         if shp is None or min(shp) < 2:
             continue
         grid = [[leaf(names.entry_name(k, (i + 1, j + 1))) for j in range(shp[1])] for i in range(shp[0])]
-        if any(x in free for row in grid for x in row):
+        if sides is None or any(x in free for row in grid for x in row):
             out.append((k, grid))
     return out
 

@@ -804,14 +804,14 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
                                                           + rel.lhs.factors[1:]))  # type: ignore[attr-defined]
             fixes = (Fix(f"{primed} = {_src(text, rel.rhs)}", "add the derivative mark; proved", rel.span),)
         if out.fix_rhs:
-            fixes = (Fix(f"{_src(text, rel.lhs)} = {out.fix_rhs}", "the value to the precision stated; proved",
-                         rel.rhs.span),)
+            fixes = _value_fix(st, out, decider if worked is None else examples, text)
         if options.fixes and out.code in ("SC100", "SC101") and worked is None:
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:
                 repair_clock[0] += 1
-                fixes = repair.find_fixes(ctx, st, decider, text, shape_error=out.code == "SC101",
+                found = repair.find_fixes(ctx, st, decider, text, shape_error=out.code == "SC101",
                                           frozen=options.frozen)
+                fixes = (fixes + tuple(f for f in found if f.latex not in {g.latex for g in fixes}))[:repair.MAX_FIXES]
             else:
                 out = dataclasses.replace(out, evidence=out.evidence + (
                     f"no fix searched: fixes are searched for the first {REPAIR_BUDGET} refuted relations",))
@@ -828,6 +828,23 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         defrepair.repair_definitions(ctx, text, diags, placed, verdicts, options.timeout)
     mentions(ctx, doc, diags, path)
     return verdicts
+
+
+def _value_fix(st: context.Statement, out: Outcome, judge: "Decider | WorkedExamples", text: str) -> tuple[Fix, ...]:
+    """The right side replaced by the value the decision computed (``out.fix_rhs``), offered
+    only when the corrected relation is itself decided true, the way it was decided wrong
+    (in general, or at the worked example's values)."""
+    from symcheck.latex.parser import parse_row
+    rel = st.relation
+    row = parse_row(MappedText.from_original(out.fix_rhs, start=rel.rhs.span.start))
+    if not isinstance(row, ir.Chain) or len(row.items) != 1:
+        return ()
+    cand = dataclasses.replace(st, relation=ir.Relation(rel.lhs, rel.op, row.items[0], rel.span))
+    again = judge.decide(cand)
+    if again is None or again.code not in ("SC001", "SC002"):
+        return ()
+    how = "proved" if again.code == "SC001" else "verified numerically"
+    return (Fix(f"{_src(text, rel.lhs)} = {out.fix_rhs}", f"the value to the precision stated; {how}", rel.rhs.span),)
 
 
 def lost_prime(decider: Decider, st: context.Statement, out: Outcome) -> Outcome:

@@ -37,6 +37,8 @@ MAX_PAIRS = 6000  # pairs of edits screened per relation, when no single edit wo
 MAX_DECIDE = 8  # candidates decided in full per relation
 POINTS = 2  # screening points
 MAX_FIXES = 3
+ALONE = 4  # the rank of edits tried on their own only, never in pairs: a term rescaled, a
+# plain letter renamed or a matrix inverted, two digits swapped (pairs of them are many and unlikely)
 
 
 class _Unscreenable(Exception):
@@ -51,7 +53,7 @@ class _Edit:
     target: object
     new: object
     desc: str
-    rank: int  # 0 transposes and grouping, 1 signs, 2 names and indices, 3 numbers and terms
+    rank: int  # 0 transposes and grouping, 1 signs, 2 names and indices, 3 numbers and terms, ALONE
 
 
 _SHOWN: dict[int, tuple[object, str]] = {}
@@ -82,7 +84,7 @@ def edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
     """Every single edit of one side, deduplicated, likeliest kinds first."""
     out: list[_Edit] = []
     seen: set[tuple[int, str]] = set()
-    for target, new, desc, rank in _all_edits(side, ctx, rel, is_matrix_node):
+    for target, new, desc, rank in _all_edits(side_name, side, ctx, rel, is_matrix_node):
         key = (id(target), repr(irutil.strip_spans(new)))
         if key in seen:
             continue
@@ -92,10 +94,12 @@ def edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
     return out
 
 
-def _all_edits(side: object, ctx: Context, rel: ir.Relation,
+def _all_edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
                is_matrix_node: "callable[[object], bool]") -> Iterator[tuple[object, object, str, int]]:  # type: ignore[valid-type]
     letters, numbers = _index_vocabulary(rel, ctx)
     labels = _labels(ctx)
+    scalars, names_nearby = _scalar_names(rel, ctx, is_matrix_node)
+    sizes = sorted(k for k in ctx.size_symbols if len(k) == 1)[:3]
     for node in _walk_outside_names(side):
         if isinstance(node, ir.Transpose):
             yield node, node.arg, f"remove the transpose of {_show(node.arg)}", 0
@@ -129,6 +133,23 @@ def _all_edits(side: object, ctx: Context, rel: ir.Relation,
             v = int(node.text)
             for w in sorted({v * 2, v // 2 if v % 2 == 0 else -1, v + 1, v - 1} - {-1, v, 0}):
                 yield node, ir.Number(str(w), node.span), f"{v} → {w}", 3
+        if isinstance(node, ir.Number):
+            yield from _swapped_digits(node)
+        if isinstance(node, ir.Add) and side_name == "rhs":  # the left side is the question asked
+            for k, (sg, t) in enumerate(node.terms):
+                for new, what in _rescaled(t, scalars, sizes):
+                    terms = list(node.terms)
+                    terms[k] = (sg, new)
+                    yield node, ir.Add(tuple(terms), node.span), f"{what} in the term {_show(t)}", ALONE
+        if isinstance(node, ir.Symbol) and not node.sub and node.base not in ctx.size_symbols and side_name == "rhs":
+            for other in scalars + [n for n in names_nearby if n != node.base]:
+                renamed = dataclasses.replace(node, base=other, label=None, prime=0)
+                if other != node.base and other not in ctx.size_symbols \
+                        and is_matrix_node(renamed) == is_matrix_node(node):  # a scalar for a scalar
+                    yield node, renamed, f"{_show(node)} → {_show(renamed)}", ALONE
+            if is_matrix_node(node):
+                yield node, ir.Pow(node, ir.Neg(ir.Number("1", node.span), node.span), node.span), \
+                    f"invert {_show(node)}", ALONE
         if isinstance(node, ir.Mul):
             for k in range(len(node.factors) - 1):
                 fs = list(node.factors)
@@ -138,8 +159,12 @@ def _all_edits(side: object, ctx: Context, rel: ir.Relation,
             yield from _drop_repeated_factor(node)
     if not isinstance(side, ir.Add):
         yield from _renames(side, ctx, letters, numbers, labels)
+        if side_name == "rhs":
+            for new, what in _rescaled(side, scalars, sizes):
+                yield side, new, what, ALONE
     yield from _complete_sum(side, numbers)
-    yield side, ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the side", 1
+    if not isinstance(side, ir.Neg):  # -x is mended by dropping its sign, not by -(-x)
+        yield side, ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the side", 1
 
 
 def _reindexed(term: object, old: str, new: str) -> object:
@@ -175,6 +200,83 @@ def _complete_sum(side: object, numbers: list[str]) -> Iterator[tuple[object, ob
                     f"add the missing term {_show(t2)}", 3
 
 
+def _swapped_digits(node: ir.Number) -> Iterator[tuple[object, object, str, int]]:
+    """Two neighbouring digits typed in the wrong order (345 → 354, 0.5835 → 0.5385)."""
+    t = node.text
+    for k in range(len(t) - 1):
+        a, b = t[k], t[k + 1]
+        if a != b and a.isdigit() and b.isdigit() and not (k == 0 and b == "0" and len(t) > 2 and t[2] != "."):
+            new = t[:k] + b + a + t[k + 2:]
+            yield node, ir.Number(new, node.span), f"{t} → {new}", ALONE
+
+
+def _scalar_names(rel: ir.Relation, ctx: Context,
+                  is_matrix_node: "callable[[object], bool]") -> tuple[list[str], list[str]]:  # type: ignore[valid-type]
+    """The plain scalar letters of the relation (β, x, n: a factor a term may have lost), and
+    the plain letters the document names nearby (a wrong letter: ∂z/∂w = w for x)."""
+    scalars: list[str] = []
+    seen: set[str] = {it.base for s in irutil.symbols(rel) for it in s.sub or () if isinstance(it, ir.Symbol)}
+    seen |= {b.index.base for b in irutil.walk(rel) if isinstance(b, ir.Sum) and b.index is not None}  # Σ_i
+    for s in irutil.symbols(rel):
+        if s.sub or s.label is not None or s.base in seen or len(s.base.strip("\\")) > 8:
+            continue
+        seen.add(s.base)
+        if not is_matrix_node(s) and names.key(s) not in ctx.functions:
+            scalars.append(s.base)
+    nearby = sorted({k for k in list(ctx.quantities) + list(ctx.shapes)
+                     if k.isalpha() and len(k) == 1 and k not in seen})
+    return scalars[:6], nearby[:6]
+
+
+def _rescaled(term: object, scalars: list[str], sizes: list[str]) -> Iterator[tuple[object, str]]:
+    """A term with a factor of two, a half, one of the relation's scalars or the 1/n of a
+    mean over one of the document's sizes gained or lost."""
+    span = getattr(term, "span", ir.Span(0, 0))
+    half = ir.Frac(ir.Number("1", span), ir.Number("2", span), span)
+    for f, what in ((ir.Number("2", span), "times 2"), (half, "times 1/2")):
+        yield _times(f, term), what
+    if isinstance(term, ir.Mul):
+        for k, f in enumerate(term.factors):
+            if _plain_factor(f, scalars):
+                fs = term.factors[:k] + term.factors[k + 1:]
+                ops = term.ops[:max(k - 1, 0)] + term.ops[k:] if k else term.ops[1:]
+                yield (fs[0] if len(fs) == 1 else ir.Mul(fs, ops, span)), f"drop the factor {_show(f)}"
+    elif isinstance(term, ir.Frac) and _plain_factor(ir.Frac(ir.Number("1", span), term.den, span), scalars):
+        yield term.num, f"drop the division by {_show(term.den)}"
+    factors = term.factors if isinstance(term, ir.Mul) else (term,)
+    have = {f.base for f in factors if isinstance(f, ir.Symbol) and not f.sub} | \
+        {f.den.base for f in factors if isinstance(f, ir.Frac) and isinstance(f.den, ir.Symbol)}
+    for name in scalars:
+        if name not in have:
+            yield _times(ir.Symbol(name, span), term), f"multiply by {_show(ir.Symbol(name, span))}"
+    for name in sizes:  # the 1/n of a mean, dropped
+        if name not in have:
+            inv = ir.Frac(ir.Number("1", span), ir.Symbol(name, span), span)
+            yield _times(inv, term), f"divide by {name}"
+
+
+def _times(f: object, term: object) -> ir.Mul:
+    """``f`` times ``term``, one product when the term is one."""
+    span = getattr(term, "span", ir.Span(0, 0))
+    if isinstance(term, ir.Mul):
+        return ir.Mul((f,) + term.factors, ("juxt",) + term.ops, span)
+    return ir.Mul((f, _grouped(term)), ("juxt",), span)
+
+
+def _plain_factor(f: object, scalars: list[str]) -> bool:
+    """A factor a slip adds or drops: a number, 1/2, 1/n, or one of the scalar letters."""
+    if isinstance(f, ir.Number):
+        return True
+    if isinstance(f, ir.Frac):
+        return isinstance(f.num, ir.Number) and (isinstance(f.den, ir.Number) or
+                                                   (isinstance(f.den, ir.Symbol) and not f.den.sub))
+    return isinstance(f, ir.Symbol) and not f.sub and f.base in scalars
+
+
+def _grouped(term: object) -> object:
+    return ir.Paren((term,), "(", getattr(term, "span", ir.Span(0, 0))) if isinstance(term, (ir.Add, ir.Neg)) else term
+
+
 def _walk_outside_names(root: object) -> Iterator[object]:
     """Every node in document order, but not the items of a subscript: an index is
     edited through its symbol, which keeps the subscript's text in step."""
@@ -195,6 +297,9 @@ def _symbol_variants(node: ir.Symbol, ctx: Context, letters: list[str], numbers:
         swapped = (sub[1], sub[0])
         yield dataclasses.replace(node, sub=swapped, sub_text=printer.sub_latex(swapped))
     for p, it in enumerate(sub):
+        for alt_item in _shifted(it):  # θ_{k+1} for θ_{k-1}: an index off by one
+            new_sub = sub[:p] + (alt_item,) + sub[p + 1:]
+            yield dataclasses.replace(node, sub=new_sub, sub_text=printer.sub_latex(new_sub))
         cur = it.text if isinstance(it, ir.Number) else (it.base if isinstance(it, ir.Symbol) else None)
         if cur is None:
             continue
@@ -210,6 +315,20 @@ def _symbol_variants(node: ir.Symbol, ctx: Context, letters: list[str], numbers:
     if node.sub:
         for other in _other_bases(ctx, node):
             yield dataclasses.replace(node, base=other)
+
+
+def _shifted(item: object) -> list[object]:
+    """An index letter moved by one: k → k - 1, k + 1; k + 1 → k - 1, k; k - 1 → k + 1, k."""
+    span = getattr(item, "span", ir.Span(0, 0))
+    one = ir.Number("1", span)
+    if isinstance(item, ir.Symbol) and not item.sub and len(item.base) == 1:
+        return [ir.Add(((1, item), (-1, one)), span), ir.Add(((1, item), (1, one)), span)]
+    if isinstance(item, ir.Add) and len(item.terms) == 2 and isinstance(item.terms[0][1], ir.Symbol) \
+            and item.terms[1][1] == one or (isinstance(item, ir.Add) and len(item.terms) == 2
+                                             and irutil.strip_spans(item.terms[1][1]) == irutil.strip_spans(one)):
+        (s0, k), (s1, _) = item.terms
+        return [ir.Add(((s0, k), (-s1, one)), span), k]
+    return []
 
 
 def _renames(term: object, ctx: Context, letters: list[str], numbers: list[str],
@@ -344,9 +463,27 @@ class _Screen:
         low.symmetric = frozenset(getattr(st, "symmetric", ()))
         self.low = low
         self.seed = hashlib.sha256(repr(irutil.strip_spans(st.relation)).encode()).hexdigest()[:16]
+        self.regions = dict(getattr(decider, "regions", {}))  # "for z > 0"
+        self.positive = False
+        self._fresh()
+        try:  # the relation as written must have values; where it has none (log of a
+            # negative draw), every leaf is drawn positive instead
+            self.value(st.relation.lhs), self.value(st.relation.rhs)
+        except (_Unscreenable, RecursionError):
+            self.positive = True
+            self._fresh()
+
+    def _fresh(self) -> None:
+        """Empty caches and leaves; the matrices the text calls orthogonal drawn orthogonal."""
+        from symcheck import orthogonal
         self.leaves: list[dict[sp.Symbol, float]] = [{} for _ in range(POINTS)]
         self.scache: list[dict[object, float]] = [{} for _ in range(POINTS)]
         self.memo: dict[int, tuple[object, object]] = {}
+        for p in range(POINTS):
+            rng = random.Random(f"{self.seed}:orthogonal:{p}")
+            point: dict[sp.Symbol, object] = {}
+            orthogonal.draw_into(point, orthogonal.leaves(self.low.ctx, self.low, None), rng, 2)
+            self.leaves[p].update({x: float(v) for x, v in point.items()})  # type: ignore[arg-type]
 
     # values: a tuple over points; each item a float (scalar) or a tuple of rows (matrix)
     def value(self, node: object) -> tuple[object, ...]:
@@ -482,8 +619,18 @@ class _Screen:
     def _leaf(self, s: sp.Symbol, p: int) -> float:
         vals = self.leaves[p]
         if s not in vals:
+            from symcheck.decide import _finite_of
             r = random.Random(f"{self.seed}:{s.name}:{p}")
-            vals[s] = r.choice((-1, 1)) * r.uniform(0.3, 1.4)
+            x = r.uniform(0.3, 1.4)
+            labels = _finite_of(self.low.ctx, s)
+            if labels is not None:  # y_i ∈ {-1, +1}
+                x = float(r.choice(labels[1]))  # type: ignore[arg-type]
+            elif s.name in self.regions:  # "for z > 0": a value in that region
+                op, b = self.regions[s.name]
+                x = float(b) if op == "=" else float(b) + (x if op in (">", "ge") else -x)
+            elif not self.positive:
+                x *= r.choice((-1, 1))
+            vals[s] = x
         return vals[s]
 
     def _float(self, e: object, p: int) -> float:
@@ -516,6 +663,35 @@ class _Screen:
         f = _MATH.get(type(e))  # type: ignore[arg-type]
         if f is not None and len(e.args) == 1:  # type: ignore[attr-defined]
             return f(self._float(e.args[0], p))  # type: ignore[attr-defined]
+        if isinstance(e, (sp.Max, sp.Min)):
+            return (max if isinstance(e, sp.Max) else min)(self._float(a, p) for a in e.args)
+        if isinstance(e, sp.Heaviside):
+            x = self._float(e.args[0], p)
+            if x == 0:
+                raise _Unscreenable  # H(0) is a convention
+            return 1.0 if x > 0 else 0.0
+        if isinstance(e, sp.Piecewise):
+            for value, cond in e.args:
+                if self._holds(cond, p):
+                    return self._float(value, p)
+            raise _Unscreenable
+        raise _Unscreenable
+
+    def _holds(self, cond: object, p: int) -> bool:
+        """A piece's condition at screening point ``p`` (strict comparisons at a tie are unscreenable)."""
+        if cond is sp.true or cond is True:
+            return True
+        if cond is sp.false or cond is False:
+            return False
+        if isinstance(cond, sp.And):
+            return all(self._holds(c, p) for c in cond.args)
+        if isinstance(cond, sp.Or):
+            return any(self._holds(c, p) for c in cond.args)
+        if isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
+            a, b = self._float(cond.lhs, p), self._float(cond.rhs, p)
+            if a == b:
+                raise _Unscreenable
+            return (a > b) if isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)) else (a < b)
         raise _Unscreenable
 
     def passes(self, rel: ir.Relation) -> bool:
@@ -526,8 +702,13 @@ class _Screen:
         return _close(a, b)
 
 
+def _sign(x: float) -> float:
+    return 0.0 if x == 0 else math.copysign(1.0, x)
+
+
 _MATH = {sp.exp: math.exp, sp.log: math.log, sp.sin: math.sin, sp.cos: math.cos, sp.tan: math.tan,
-         sp.tanh: math.tanh, sp.sinh: math.sinh, sp.cosh: math.cosh, sp.Abs: abs, sp.sqrt: math.sqrt}
+         sp.tanh: math.tanh, sp.sinh: math.sinh, sp.cosh: math.cosh, sp.Abs: abs, sp.sqrt: math.sqrt,
+         sp.sign: _sign}
 
 
 def _power(b: float, x: float) -> float:
@@ -762,7 +943,7 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
                 moved = _vector(screen.value(cand.rhs if e.side == "rhs" else cand.lhs))
             except (_Unscreenable, RecursionError):
                 continue
-            if len(moved) == len(base[e.side]) and moved != base[e.side]:
+            if len(moved) == len(base[e.side]) and moved != base[e.side] and e.rank < ALONE:
                 pool[k] = [u - w for u, w in zip(moved, base[e.side])]
     goal: dict[str, list[float]] | None = None
     if shape_error:  # sizes do not match, so there is no gap to close: structural pairs by kind
@@ -804,7 +985,7 @@ def _schematic_edits(rel: ir.Relation, singles: list[_Edit], where: dict[str, di
     inside = _subtree_ids(applied[2])
     tried = 0
     for e in singles:
-        if id(e.target) not in inside or e.rank < 1:
+        if id(e.target) not in inside or not 1 <= e.rank < ALONE:
             continue
         tried += 1
         if tried > MAX_SCHEMATIC:
