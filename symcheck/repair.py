@@ -347,6 +347,7 @@ class _Screen:
         self.leaves: list[dict[sp.Symbol, float]] = [{} for _ in range(POINTS)]
         self.scache: list[dict[object, float]] = [{} for _ in range(POINTS)]
         self.memo: dict[int, tuple[object, object]] = {}
+        self.calls: dict[int, tuple[object, object]] = {}
 
     # values: a tuple over points; each item a float (scalar) or a tuple of rows (matrix)
     def value(self, node: object) -> tuple[object, ...]:
@@ -443,11 +444,7 @@ class _Screen:
             if isinstance(f, ir.Ellipsis):
                 return None
             if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" and isinstance(f, ir.Symbol):
-                try:
-                    fn = self.low._callable(dataclasses.replace(f, prime=0))
-                    unknown = fn is None and self.low._unknown_function(f)
-                except LowerError:
-                    raise _Unscreenable
+                fn, unknown = self._callable(f)
                 if unknown:
                     raise _Unscreenable
                 if fn is not None:
@@ -456,7 +453,8 @@ class _Screen:
                     arg = self.value(nxt.items[0])
                     if not _scalar(arg):
                         return None
-                    vals.append(tuple(_formula(fn.formula, functions.X, x) for x in arg))  # type: ignore[arg-type]
+                    formula = _compiled(fn.formula, functions.X)
+                    vals.append(tuple(formula(x) for x in arg))  # type: ignore[arg-type]
                     k += 2
                     continue
             v = self.value(f)
@@ -465,6 +463,22 @@ class _Screen:
             vals.append(v)  # type: ignore[arg-type]
             k += 1
         return vals  # type: ignore[return-value]
+
+    def _callable(self, f: ir.Symbol) -> tuple[object, bool]:
+        """The function a symbol written before a parenthesis names, and whether it is an
+        unknown one (by identity: the same symbols recur in every candidate)."""
+        hit = self.calls.get(id(f))
+        if hit is None or hit[0] is not f:
+            try:
+                fn = self.low._callable(dataclasses.replace(f, prime=0))
+                got: object = (fn, fn is None and self.low._unknown_function(f))
+            except LowerError:
+                got = None
+            hit = (f, got)
+            self.calls[id(f)] = hit
+        if hit[1] is None:
+            raise _Unscreenable
+        return hit[1]  # type: ignore[return-value]
 
     def _lowered(self, node: object) -> tuple[object, ...]:
         try:
@@ -540,30 +554,64 @@ def _power(b: float, x: float) -> float:
     return float(r)
 
 
-def _formula(e: object, var: sp.Symbol, x: float) -> float:
-    """A known function's formula at ``x`` (a small tree: no cache)."""
-    try:
-        if e == var:
-            return x
-        if isinstance(e, (sp.Rational, sp.Float)) or e is sp.E or e is sp.pi:
-            return float(e)  # type: ignore[arg-type]
-        args = [_formula(a, var, x) for a in e.args]  # type: ignore[attr-defined]
-        if isinstance(e, sp.Add):
-            return math.fsum(args)
-        if isinstance(e, sp.Mul):
-            return math.prod(args)
-        if isinstance(e, sp.Pow):
-            return _power(args[0], args[1])
-        if isinstance(e, sp.Max):
-            return max(args)
-        if isinstance(e, sp.Min):
-            return min(args)
-        f = _MATH.get(type(e))  # type: ignore[arg-type]
-        if f is not None and len(args) == 1:
-            return float(f(args[0]))
-    except (OverflowError, ValueError, ZeroDivisionError):
-        pass
+_COMPILED: dict[tuple[object, object], "callable[[float], float]"] = {}  # type: ignore[valid-type]
+
+
+def _compiled(e: object, var: sp.Symbol) -> "callable[[float], float]":  # type: ignore[valid-type]
+    """``_formula`` for one formula as a Python function: the same operations in the same
+    order (so the same floats), without walking the SymPy tree at every point."""
+    key = (e, var)
+    got = _COMPILED.get(key)
+    if got is None:
+        inner = _compile(e, var)
+
+        def got(x: float, inner: "callable[[float], float]" = inner) -> float:  # type: ignore[valid-type]
+            try:
+                return inner(x)  # type: ignore[misc]
+            except (OverflowError, ValueError, ZeroDivisionError):
+                raise _Unscreenable
+        _COMPILED[key] = got
+    return got  # type: ignore[return-value]
+
+
+def _fail(*_: object) -> float:
     raise _Unscreenable
+
+
+def _compile(e: object, var: sp.Symbol) -> "callable[[float], float]":  # type: ignore[valid-type]
+    if e == var:
+        return lambda x: x
+    if isinstance(e, (sp.Rational, sp.Float)) or e is sp.E or e is sp.pi:
+        try:
+            c = float(e)  # type: ignore[arg-type]
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return _fail
+        return lambda x: c
+    parts = [_compile(a, var) for a in e.args]  # type: ignore[attr-defined]
+
+    def args(x: float) -> list[float]:
+        return [p(x) for p in parts]  # type: ignore[misc]
+    if isinstance(e, sp.Add):
+        return lambda x: math.fsum(args(x))
+    if isinstance(e, sp.Mul):
+        return lambda x: math.prod(args(x))
+    if isinstance(e, sp.Pow):
+        def power(x: float) -> float:
+            a = args(x)
+            return _power(a[0], a[1])
+        return power
+    if isinstance(e, sp.Max):
+        return lambda x: max(args(x))
+    if isinstance(e, sp.Min):
+        return lambda x: min(args(x))
+    f = _MATH.get(type(e))  # type: ignore[arg-type]
+    if f is not None and len(parts) == 1:
+        return lambda x: float(f(args(x)[0]))  # type: ignore[misc]
+
+    def other(x: float) -> float:
+        args(x)
+        raise _Unscreenable
+    return other
 
 
 def _scalar(v: tuple[object, ...]) -> bool:
