@@ -26,7 +26,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import irutil, names
+from symcheck import functions, irutil, names, optimum
 from symcheck.context import Context, Statement
 from symcheck.diagnostics import Fix
 from symcheck.latex import ir
@@ -365,7 +365,6 @@ class _Screen:
         return v
 
     def _value(self, node: object) -> tuple[object, ...]:
-        from symcheck import optimum
         opt = optimum.target(self.low.ctx, node) if isinstance(node, (ir.Optimum, ir.Symbol)) else None
         if opt is not None:
             return self._optimum(opt)
@@ -404,7 +403,6 @@ class _Screen:
     def _optimum(self, opt: ir.Optimum) -> tuple[object, ...]:
         """The arg min of an objective quadratic in its variable, at each screening point:
         the solution of H w = -∇F(0)."""
-        from symcheck import optimum
         var = optimum._variable(opt)
         try:
             f = self.low.lower(opt.body)
@@ -434,7 +432,6 @@ class _Screen:
     def _factors(self, mul: ir.Mul) -> list[tuple[float, ...]] | None:
         """The values of a product's factors, a known function applied to the
         parenthesis after it counted as one factor; None unless all are scalars."""
-        from symcheck import functions
         fs, ops = mul.factors, ("juxt",) + mul.ops
         vals = []
         k = 0
@@ -695,10 +692,13 @@ def _put(root: object, addr: Address, new: object) -> object:
 
 
 def _apply(rel: ir.Relation, chosen: tuple[_Edit, ...],
-           where: dict[str, dict[int, tuple[object, Address]]]) -> ir.Relation | None:
+           where: dict[str, dict[int, tuple[object, Address]]],
+           start: ir.Relation | None = None) -> ir.Relation | None:
     """The relation with the edits made, in order; None when an edit's place is gone
-    (an earlier edit rewrote it)."""
-    sides = {"lhs": rel.lhs, "rhs": rel.rhs}
+    (an earlier edit rewrote it).  ``start``: ``rel`` with earlier edits already made
+    (addresses are always those of ``rel``)."""
+    base = rel if start is None else start
+    sides = {"lhs": base.lhs, "rhs": base.rhs}
     for e in chosen:
         addr = where[e.side][id(e.target)][1]
         try:
@@ -798,9 +798,11 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
     except (_Unscreenable, RecursionError):
         base = None
     pool: dict[int, list[float]] = {}  # edits that change the value and still make sense
+    applied: dict[int, ir.Relation] = {}  # by the edit's id: a pair starts from its first edit made
     for k, e in enumerate(singles[:MAX_SCREEN]):
         cand = _apply(rel, (e,), where)
         assert cand is not None
+        applied[id(e)] = cand
         if st.role == "update" and e.side == "rhs":
             consider((e,), cand)  # an update is judged by its shapes, not by equal values
         elif screen.passes(cand):
@@ -823,7 +825,10 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
         for n, chosen in enumerate(_candidates(singles, pool, goal)):
             if n >= MAX_PAIRS or decided[0] >= MAX_DECIDE:
                 break
-            cand = _apply(rel, chosen, where)
+            first = applied.get(id(chosen[0]))
+            # the same relation as _apply(rel, chosen, where), sharing the first edit's nodes
+            # (and so their screened values) with the single edit's candidate
+            cand = _apply(rel, chosen[1:], where, first) if first is not None else _apply(rel, chosen, where)
             if cand is not None and screen.passes(cand):
                 consider(chosen, cand)
     if not found and base is None and not shape_error:
