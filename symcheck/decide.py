@@ -750,21 +750,43 @@ class Decider:
         d = sp.sympify(d) if not isinstance(d, sp.Basic) else d
         if d == 0:
             return True
-        if numeric.tree_size(d, TREE_LIMIT) > TREE_LIMIT:
-            return False  # too large to expand: the numeric verdict stands
-        ops = sp.count_ops(d)
-        if ops > PROOF_OPS_LIMIT:
-            return False
-        transcendental = bool(d.atoms(sp.Function)) or any(not p.exp.is_Integer for p in d.atoms(sp.Pow))
-        if transcendental:
-            # exp/log identities: only the cheap, sound test (functions as opaque symbols);
-            # anything more is left to the numeric verdict rather than to a slow simplify
-            return ops <= TRANSCENDENTAL_OPS and _zero_with_opaque_functions(d)
-        if ops <= SMALL_OPS:
-            # a quotient (an inverse's entries over the determinant) needs its canonical form
-            return sp.expand(d) == 0 or (_has_quotient(d) and sp.cancel(d) == 0)
+        quick = _quick_zero(d)
+        if quick is not None:
+            return quick
         from symcheck import limits
         return bool(limits.call(_proves_zero, (d,), min(deadline - time.monotonic(), 2.0), False))
+
+
+_QUICK: dict[sp.Basic, "bool | None"] = {}  # the same differences recur (a fix, a definition repair)
+
+
+def _quick_zero(d: sp.Basic) -> bool | None:
+    """The zero tests that need no time limit (None: the difference needs the slow one).
+    Pure, so remembered by the expression."""
+    hit = _QUICK.get(d, _QUICK)
+    if hit is not _QUICK:
+        return hit  # type: ignore[return-value]
+    if len(_QUICK) > 5000:
+        _QUICK.clear()
+    got = _QUICK[d] = _quick_zero_uncached(d)
+    return got
+
+
+def _quick_zero_uncached(d: sp.Basic) -> bool | None:
+    if numeric.tree_size(d, TREE_LIMIT) > TREE_LIMIT:
+        return False  # too large to expand: the numeric verdict stands
+    ops = sp.count_ops(d)
+    if ops > PROOF_OPS_LIMIT:
+        return False
+    transcendental = bool(d.atoms(sp.Function)) or any(not p.exp.is_Integer for p in d.atoms(sp.Pow))
+    if transcendental:
+        # exp/log identities: only the cheap, sound test (functions as opaque symbols);
+        # anything more is left to the numeric verdict rather than to a slow simplify
+        return ops <= TRANSCENDENTAL_OPS and _zero_with_opaque_functions(d)
+    if ops <= SMALL_OPS:
+        # a quotient (an inverse's entries over the determinant) needs its canonical form
+        return sp.expand(d) == 0 or (_has_quotient(d) and sp.cancel(d) == 0)
+    return None
 
 
 def _own_parameters(ctx: Context, lhs: object) -> frozenset[str]:

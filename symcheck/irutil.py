@@ -8,14 +8,55 @@ from symcheck.latex import ir
 from symcheck.source import Span
 
 
+_NAMES: dict[type, "tuple[str, ...] | None"] = {}  # a class's field names but the span; None: no dataclass
+_PLAIN: dict[type, bool] = {}  # every field set by __init__: a copy is the class called with all fields
+
+
+def _names(cls: type) -> "tuple[str, ...] | None":
+    """The fields of a dataclass, the span left out (dataclasses.fields is slow when asked
+    for every node of every tree)."""
+    try:
+        return _NAMES[cls]
+    except KeyError:
+        pass
+    got = None
+    if dataclasses.is_dataclass(cls):
+        fs = dataclasses.fields(cls)
+        got = tuple(f.name for f in fs if f.name != "span")
+        _PLAIN[cls] = all(f.init for f in fs)
+    _NAMES[cls] = got
+    return got
+
+
+def _replace(node: object, changes: dict[str, object]) -> object:
+    """dataclasses.replace, without its per-call checks for the classes that need none."""
+    cls = type(node)
+    if _PLAIN.get(cls):
+        kw = {f: getattr(node, f) for f in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+        kw.update(changes)
+        return cls(**kw)
+    return dataclasses.replace(node, **changes)  # type: ignore[type-var]
+
+
 def children(node: object) -> list[object]:
     out: list[object] = []
-    if not dataclasses.is_dataclass(node):
+    if isinstance(node, type):
+        if not dataclasses.is_dataclass(node):
+            return out
+        for f in dataclasses.fields(node):  # type: ignore[arg-type]
+            if f.name == "span":
+                continue
+            _collect(getattr(node, f.name), out)
         return out
-    for f in dataclasses.fields(node):  # type: ignore[arg-type]
-        if f.name == "span":
-            continue
-        _collect(getattr(node, f.name), out)
+    names = _names(type(node))
+    if names is None:
+        return out
+    for name in names:
+        v = getattr(node, name)
+        if isinstance(v, tuple):
+            _collect(v, out)
+        elif v is not None and _names(type(v)) is not None:
+            out.append(v)
     return out
 
 
@@ -23,11 +64,34 @@ def _collect(v: object, out: list[object]) -> None:
     if isinstance(v, tuple):
         for x in v:
             _collect(x, out)
-    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+    elif _names(type(v)) is not None:  # a dataclass instance (a dataclass itself is no node)
         out.append(v)
 
 
+_WALKED: dict[int, tuple[object, tuple[object, ...]]] = {}
+_STRIPPED: dict[int, tuple[object, object]] = {}
+_MEMO_MAX = 50000
+
+
+def _memo_ok(node: object) -> bool:
+    """Trees of the reader's nodes are immutable, so what is computed from one can be kept
+    (by identity, the node held so that its id is not reused)."""
+    return type(node).__module__ == ir.__name__
+
+
 def walk(node: object) -> Iterator[object]:
+    if _memo_ok(node):
+        hit = _WALKED.get(id(node))
+        if hit is None or hit[0] is not node:
+            if len(_WALKED) > _MEMO_MAX:
+                _WALKED.clear()
+            hit = (node, tuple(_walk(node)))
+            _WALKED[id(node)] = hit
+        return iter(hit[1])
+    return _walk(node)
+
+
+def _walk(node: object) -> Iterator[object]:
     stack = [node]
     while stack:
         n = stack.pop()
@@ -42,17 +106,18 @@ def symbols(node: object) -> list[ir.Symbol]:
 def rebuild(node: object, fn: Callable[[object], object | None]) -> object:
     """Bottom-up map: ``fn(n)`` returns a replacement or None to keep ``n``
     (with rebuilt children)."""
-    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+    if isinstance(node, type):
+        return node
+    names = _names(type(node))
+    if names is None:
         return node
     changes = {}
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        v = getattr(node, f.name)
+    for name in names:
+        v = getattr(node, name)
         nv = _rebuild_value(v, fn)
         if nv is not v:
-            changes[f.name] = nv
-    new = dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
+            changes[name] = nv
+    new = _replace(node, changes) if changes else node
     r = fn(new)
     return new if r is None else r
 
@@ -61,19 +126,50 @@ def _rebuild_value(v: object, fn: Callable[[object], object | None]) -> object:
     if isinstance(v, tuple):
         items = tuple(_rebuild_value(x, fn) for x in v)
         return v if all(a is b for a, b in zip(items, v)) else items
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+    if _names(type(v)) is not None:  # a dataclass instance
         return rebuild(v, fn)
     return v
 
 
-def strip_spans(node: object) -> object:
-    """Structural identity: the same tree with every span zeroed."""
-    def fn(n: object) -> object | None:
-        if dataclasses.is_dataclass(n) and hasattr(n, "span"):
-            return dataclasses.replace(n, span=Span(0, 0))  # type: ignore[type-var]
-        return None
+_ZERO = Span(0, 0)
 
-    return rebuild(node, fn)
+
+def strip_spans(node: object) -> object:
+    """Structural identity: the same tree with every span zeroed (what ``rebuild`` with
+    every span replaced gives; kept for the reader's nodes, which never change)."""
+    if isinstance(node, type):
+        return node
+    memo = _memo_ok(node)
+    if memo:
+        hit = _STRIPPED.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+    names = _names(type(node))
+    if names is None:
+        return node
+    changes = {}
+    for name in names:
+        v = getattr(node, name)
+        nv = _strip_value(v)
+        if nv is not v:
+            changes[name] = nv
+    new = _replace(node, changes) if changes else node
+    if hasattr(new, "span"):
+        new = _replace(new, {"span": _ZERO})
+    if memo:
+        if len(_STRIPPED) > _MEMO_MAX:
+            _STRIPPED.clear()
+        _STRIPPED[id(node)] = (node, new)
+    return new
+
+
+def _strip_value(v: object) -> object:
+    if isinstance(v, tuple):
+        items = tuple(_strip_value(x) for x in v)
+        return v if all(a is b for a, b in zip(items, v)) else items
+    if _names(type(v)) is not None:
+        return strip_spans(v)
+    return v
 
 
 def int_value(node: object) -> int | None:
@@ -86,33 +182,34 @@ def path_to(root: object, target: object) -> list[tuple[object, str, int | None]
     """Steps (parent, field, tuple position) from ``root`` down to ``target``."""
     if root is target:
         return []
-    if not dataclasses.is_dataclass(root) or isinstance(root, type):
+    if isinstance(root, type):
         return None
-    for f in dataclasses.fields(root):
-        if f.name == "span":
-            continue
-        v = getattr(root, f.name)
+    names = _names(type(root))
+    if names is None:
+        return None
+    for name in names:
+        v = getattr(root, name)
         if v is target:
-            return [(root, f.name, None)]
+            return [(root, name, None)]
         if isinstance(v, tuple):
             for k, x in enumerate(v):
                 if x is target:
-                    return [(root, f.name, k)]
+                    return [(root, name, k)]
                 if isinstance(x, tuple):
                     for kk, y in enumerate(x):
                         if y is target:
-                            return [(root, f.name, k), (x, "", kk)]
+                            return [(root, name, k), (x, "", kk)]
                         sub = path_to(y, target) if dataclasses.is_dataclass(y) else None
                         if sub is not None:
-                            return [(root, f.name, k), (x, "", kk)] + sub
+                            return [(root, name, k), (x, "", kk)] + sub
                 elif dataclasses.is_dataclass(x):
                     sub = path_to(x, target)
                     if sub is not None:
-                        return [(root, f.name, k)] + sub
+                        return [(root, name, k)] + sub
         elif dataclasses.is_dataclass(v):
             sub = path_to(v, target)
             if sub is not None:
-                return [(root, f.name, None)] + sub
+                return [(root, name, None)] + sub
     return None
 
 
@@ -131,11 +228,11 @@ def replace_node(root: object, target: object, new: object) -> object:
             continue
         v = getattr(parent, name)
         if pos is None:
-            cur = dataclasses.replace(parent, **{name: cur})  # type: ignore[type-var]
+            cur = _replace(parent, {name: cur})
         else:
             items = list(v)
             items[pos] = cur
-            cur = dataclasses.replace(parent, **{name: tuple(items)})  # type: ignore[type-var]
+            cur = _replace(parent, {name: tuple(items)})
     return cur
 
 

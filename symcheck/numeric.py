@@ -66,10 +66,30 @@ def tree_size(expr: Any, cap: int) -> int:
     return sizes.get(id(expr), 1)
 
 
+_AT: list[Any] = [None, None, {}]  # the last point, a copy of what it held, its caches
+
+
+def _caches(point: dict[sp.Symbol, sp.Rational], key: Any, make: Any) -> tuple[Any, dict[int, Any]]:
+    """The values of the point's variables and the cache of subexpression values for one
+    kind of evaluation, shared by every evaluation at the same point while it holds the
+    same values: the entries of a matrix and both sides of a claim share most of their
+    subexpressions.  Each value is the one a fresh evaluation computes (the same
+    operations at the same precision), so sharing changes no result."""
+    last, held, caches = _AT
+    if last is not point or len(point) != len(held) or any(point.get(k) is not v for k, v in held.items()):
+        caches = {}
+        _AT[:] = [point, dict(point), caches]
+    got = caches.get(key)
+    if got is None:
+        got = caches[key] = (make(), {})
+    return got
+
+
 def evaluate(expr: Any, point: dict[sp.Symbol, sp.Rational], digits: int) -> Any:
     """The value of ``expr`` at ``point`` with ``digits`` significant digits (an mpf or mpc)."""
-    cache: dict[int, Any] = {}
-    values = {s: mpmath.mpf(int(v.p)) / int(v.q) for s, v in point.items()}
+    # the variables' values are rounded at the precision in force when called (as always)
+    values, cache = _caches(point, ("mp", digits, mpmath.mp.prec), lambda: {
+        s: mpmath.mpf(int(v.p)) / int(v.q) for s, v in point.items()})
 
     def ev(e: Any) -> Any:
         key = id(e)
@@ -140,8 +160,7 @@ def evaluate(expr: Any, point: dict[sp.Symbol, sp.Rational], digits: int) -> Any
 def evaluate_exact(expr: Any, point: dict[sp.Symbol, sp.Rational]) -> Fraction:
     """The exact rational value of a rational expression (Unsupported otherwise),
     with Python fractions: far cheaper than SymPy substitution, and exact."""
-    cache: dict[int, Any] = {}
-    values = {s: Fraction(int(v.p), int(v.q)) for s, v in point.items()}
+    values, cache = _caches(point, "exact", lambda: {s: Fraction(int(v.p), int(v.q)) for s, v in point.items()})
 
     def ev(e: Any) -> Fraction:
         hit = cache.get(id(e))

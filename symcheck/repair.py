@@ -26,7 +26,7 @@ from typing import Iterator
 
 import sympy as sp
 
-from symcheck import irutil, names
+from symcheck import functions, irutil, names, optimum
 from symcheck.context import Context, Statement
 from symcheck.diagnostics import Fix
 from symcheck.latex import ir
@@ -479,6 +479,7 @@ class _Screen:
         self.leaves: list[dict[sp.Symbol, float]] = [{} for _ in range(POINTS)]
         self.scache: list[dict[object, float]] = [{} for _ in range(POINTS)]
         self.memo: dict[int, tuple[object, object]] = {}
+        self.calls: dict[int, tuple[object, object]] = {}
         for p in range(POINTS):
             rng = random.Random(f"{self.seed}:orthogonal:{p}")
             point: dict[sp.Symbol, object] = {}
@@ -501,7 +502,6 @@ class _Screen:
         return v
 
     def _value(self, node: object) -> tuple[object, ...]:
-        from symcheck import optimum
         opt = optimum.target(self.low.ctx, node) if isinstance(node, (ir.Optimum, ir.Symbol)) else None
         if opt is not None:
             return self._optimum(opt)
@@ -540,7 +540,6 @@ class _Screen:
     def _optimum(self, opt: ir.Optimum) -> tuple[object, ...]:
         """The arg min of an objective quadratic in its variable, at each screening point:
         the solution of H w = -∇F(0)."""
-        from symcheck import optimum
         var = optimum._variable(opt)
         try:
             f = self.low.lower(opt.body)
@@ -570,7 +569,6 @@ class _Screen:
     def _factors(self, mul: ir.Mul) -> list[tuple[float, ...]] | None:
         """The values of a product's factors, a known function applied to the
         parenthesis after it counted as one factor; None unless all are scalars."""
-        from symcheck import functions
         fs, ops = mul.factors, ("juxt",) + mul.ops
         vals = []
         k = 0
@@ -580,11 +578,7 @@ class _Screen:
             if isinstance(f, ir.Ellipsis):
                 return None
             if isinstance(nxt, ir.Paren) and ops[k + 1] == "juxt" and isinstance(f, ir.Symbol):
-                try:
-                    fn = self.low._callable(dataclasses.replace(f, prime=0))
-                    unknown = fn is None and self.low._unknown_function(f)
-                except LowerError:
-                    raise _Unscreenable
+                fn, unknown = self._callable(f)
                 if unknown:
                     raise _Unscreenable
                 if fn is not None:
@@ -593,7 +587,8 @@ class _Screen:
                     arg = self.value(nxt.items[0])
                     if not _scalar(arg):
                         return None
-                    vals.append(tuple(_formula(fn.formula, functions.X, x) for x in arg))  # type: ignore[arg-type]
+                    formula = _compiled(fn.formula, functions.X)
+                    vals.append(tuple(formula(x) for x in arg))  # type: ignore[arg-type]
                     k += 2
                     continue
             v = self.value(f)
@@ -602,6 +597,22 @@ class _Screen:
             vals.append(v)  # type: ignore[arg-type]
             k += 1
         return vals  # type: ignore[return-value]
+
+    def _callable(self, f: ir.Symbol) -> tuple[object, bool]:
+        """The function a symbol written before a parenthesis names, and whether it is an
+        unknown one (by identity: the same symbols recur in every candidate)."""
+        hit = self.calls.get(id(f))
+        if hit is None or hit[0] is not f:
+            try:
+                fn = self.low._callable(dataclasses.replace(f, prime=0))
+                got: object = (fn, fn is None and self.low._unknown_function(f))
+            except LowerError:
+                got = None
+            hit = (f, got)
+            self.calls[id(f)] = hit
+        if hit[1] is None:
+            raise _Unscreenable
+        return hit[1]  # type: ignore[return-value]
 
     def _lowered(self, node: object) -> tuple[object, ...]:
         try:
@@ -721,30 +732,64 @@ def _power(b: float, x: float) -> float:
     return float(r)
 
 
-def _formula(e: object, var: sp.Symbol, x: float) -> float:
-    """A known function's formula at ``x`` (a small tree: no cache)."""
-    try:
-        if e == var:
-            return x
-        if isinstance(e, (sp.Rational, sp.Float)) or e is sp.E or e is sp.pi:
-            return float(e)  # type: ignore[arg-type]
-        args = [_formula(a, var, x) for a in e.args]  # type: ignore[attr-defined]
-        if isinstance(e, sp.Add):
-            return math.fsum(args)
-        if isinstance(e, sp.Mul):
-            return math.prod(args)
-        if isinstance(e, sp.Pow):
-            return _power(args[0], args[1])
-        if isinstance(e, sp.Max):
-            return max(args)
-        if isinstance(e, sp.Min):
-            return min(args)
-        f = _MATH.get(type(e))  # type: ignore[arg-type]
-        if f is not None and len(args) == 1:
-            return float(f(args[0]))
-    except (OverflowError, ValueError, ZeroDivisionError):
-        pass
+_COMPILED: dict[tuple[object, object], "callable[[float], float]"] = {}  # type: ignore[valid-type]
+
+
+def _compiled(e: object, var: sp.Symbol) -> "callable[[float], float]":  # type: ignore[valid-type]
+    """``_formula`` for one formula as a Python function: the same operations in the same
+    order (so the same floats), without walking the SymPy tree at every point."""
+    key = (e, var)
+    got = _COMPILED.get(key)
+    if got is None:
+        inner = _compile(e, var)
+
+        def got(x: float, inner: "callable[[float], float]" = inner) -> float:  # type: ignore[valid-type]
+            try:
+                return inner(x)  # type: ignore[misc]
+            except (OverflowError, ValueError, ZeroDivisionError):
+                raise _Unscreenable
+        _COMPILED[key] = got
+    return got  # type: ignore[return-value]
+
+
+def _fail(*_: object) -> float:
     raise _Unscreenable
+
+
+def _compile(e: object, var: sp.Symbol) -> "callable[[float], float]":  # type: ignore[valid-type]
+    if e == var:
+        return lambda x: x
+    if isinstance(e, (sp.Rational, sp.Float)) or e is sp.E or e is sp.pi:
+        try:
+            c = float(e)  # type: ignore[arg-type]
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return _fail
+        return lambda x: c
+    parts = [_compile(a, var) for a in e.args]  # type: ignore[attr-defined]
+
+    def args(x: float) -> list[float]:
+        return [p(x) for p in parts]  # type: ignore[misc]
+    if isinstance(e, sp.Add):
+        return lambda x: math.fsum(args(x))
+    if isinstance(e, sp.Mul):
+        return lambda x: math.prod(args(x))
+    if isinstance(e, sp.Pow):
+        def power(x: float) -> float:
+            a = args(x)
+            return _power(a[0], a[1])
+        return power
+    if isinstance(e, sp.Max):
+        return lambda x: max(args(x))
+    if isinstance(e, sp.Min):
+        return lambda x: min(args(x))
+    f = _MATH.get(type(e))  # type: ignore[arg-type]
+    if f is not None and len(parts) == 1:
+        return lambda x: float(f(args(x)[0]))  # type: ignore[misc]
+
+    def other(x: float) -> float:
+        args(x)
+        raise _Unscreenable
+    return other
 
 
 def _scalar(v: tuple[object, ...]) -> bool:
@@ -828,10 +873,13 @@ def _put(root: object, addr: Address, new: object) -> object:
 
 
 def _apply(rel: ir.Relation, chosen: tuple[_Edit, ...],
-           where: dict[str, dict[int, tuple[object, Address]]]) -> ir.Relation | None:
+           where: dict[str, dict[int, tuple[object, Address]]],
+           start: ir.Relation | None = None) -> ir.Relation | None:
     """The relation with the edits made, in order; None when an edit's place is gone
-    (an earlier edit rewrote it)."""
-    sides = {"lhs": rel.lhs, "rhs": rel.rhs}
+    (an earlier edit rewrote it).  ``start``: ``rel`` with earlier edits already made
+    (addresses are always those of ``rel``)."""
+    base = rel if start is None else start
+    sides = {"lhs": base.lhs, "rhs": base.rhs}
     for e in chosen:
         addr = where[e.side][id(e.target)][1]
         try:
@@ -931,9 +979,11 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
     except (_Unscreenable, RecursionError):
         base = None
     pool: dict[int, list[float]] = {}  # edits that change the value and still make sense
+    applied: dict[int, ir.Relation] = {}  # by the edit's id: a pair starts from its first edit made
     for k, e in enumerate(singles[:MAX_SCREEN]):
         cand = _apply(rel, (e,), where)
         assert cand is not None
+        applied[id(e)] = cand
         if st.role == "update" and e.side == "rhs":
             consider((e,), cand)  # an update is judged by its shapes, not by equal values
         elif screen.passes(cand):
@@ -956,7 +1006,10 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
         for n, chosen in enumerate(_candidates(singles, pool, goal)):
             if n >= MAX_PAIRS or decided[0] >= MAX_DECIDE:
                 break
-            cand = _apply(rel, chosen, where)
+            first = applied.get(id(chosen[0]))
+            # the same relation as _apply(rel, chosen, where), sharing the first edit's nodes
+            # (and so their screened values) with the single edit's candidate
+            cand = _apply(rel, chosen[1:], where, first) if first is not None else _apply(rel, chosen, where)
             if cand is not None and screen.passes(cand):
                 consider(chosen, cand)
     if not found and base is None and not shape_error:
