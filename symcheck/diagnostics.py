@@ -39,6 +39,7 @@ _RULES = [
     Rule("SC203", "undecided-timeout", "warning", "Deciding the relation exceeded its time limit."),
     Rule("SC204", "undecided-ambiguous", "warning", "The relation can be read in more than one way and the readings disagree."),
     Rule("SC205", "implementation-undecided", "warning", "A reference implementation could not be compared with the document (path, declaration, the document's quantity, or the implementation failed or ran out of time)."),
+    Rule("SC206", "undecided-shapes", "warning", "As read, the sides have different shapes, but no transpose or regrouping reconciles them: the shape symcheck gave a name may be wrong, so nothing is concluded; declare the shapes to decide."),
     Rule("SC300", "ocr-repair", "note", "Text damaged by lost backslashes was repaired before reading."),
     Rule("SC301", "assumed-macro", "note", "A macro not defined in the document was read with its usual meaning."),
     Rule("SC302", "unknown-symbol", "warning", "A mathematical mention names a symbol the document never defines."),

@@ -792,11 +792,15 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             out = _orthogonal_review(ctx, st, out)
             out = _abstract_review(ctx, st, out)
             out = _free_number_review(ctx, st, out)
+        fixes: tuple[Fix, ...] = ()
+        if out.code == "SC101" and worked is None and st.role in ("claim", "update") \
+                and repair_clock[0] < REPAIR_BUDGET:
+            out, fixes = _shapes_mended(ctx, st, decider, text, out, options)
+            repair_clock[0] += 1
         if st.role == "claim" and out.code in ("SC100", "SC101") and st.group not in anchor:
             anchor[st.group] = rel.lhs
         elif st.role == "claim" and out.code in ("SC001", "SC002"):
             anchor.pop(st.group, None)
-        fixes: tuple[Fix, ...] = ()
         if out.code == "SC110":
             from symcheck.latex import printer
             f = rel.lhs.factors[0]  # type: ignore[attr-defined]
@@ -805,7 +809,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             fixes = (Fix(f"{primed} = {_src(text, rel.rhs)}", "add the derivative mark; proved", rel.span),)
         if out.fix_rhs:
             fixes = _value_fix(st, out, decider if worked is None else examples, text)
-        if options.fixes and out.code in ("SC100", "SC101") and worked is None:
+        if options.fixes and out.code == "SC100" and worked is None:
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:
                 repair_clock[0] += 1
@@ -828,6 +832,23 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
         defrepair.repair_definitions(ctx, text, diags, placed, verdicts, options.timeout)
     mentions(ctx, doc, diags, path)
     return verdicts
+
+
+def _shapes_mended(ctx: context.Context, st: context.Statement, decider: Decider, text: str, out: Outcome,
+                   options: CheckOptions) -> tuple[Outcome, tuple[Fix, ...]]:
+    """A shape mismatch stands only when a transpose or a regrouping mends it (that fix is
+    proved and offered with it).  When none does, the slip is more likely in how symcheck
+    read a shape than in the text, and the relation is undecided (SC206), with the shapes
+    as read kept as evidence."""
+    from symcheck import repair
+    fixes = repair.find_fixes(ctx, st, decider, text, shape_error=True, frozen=options.frozen)
+    if fixes:
+        return out, fixes if options.fixes else ()
+    why = out.message.removeprefix("refuted: ")
+    return Outcome("SC206", f"undecided: as read, {why}; no transpose or regrouping reconciles the sides, "
+                            "so the shape symcheck gave a name may be wrong (declare the shapes to decide)",
+                   out.evidence + ("no transpose or regrouping makes the shapes agree",),
+                   out.counterexample, out.notes), ()
 
 
 def _value_fix(st: context.Statement, out: Outcome, judge: "Decider | WorkedExamples", text: str) -> tuple[Fix, ...]:

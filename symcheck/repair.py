@@ -99,6 +99,7 @@ def _all_edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
     letters, numbers = _index_vocabulary(rel, ctx)
     labels = _labels(ctx)
     scalars, names_nearby = _scalar_names(rel, ctx, is_matrix_node)
+    applied = _applied(rel)
     sizes = sorted(k for k in ctx.size_symbols if len(k) == 1)[:3]
     for node in _walk_outside_names(side):
         if isinstance(node, ir.Transpose):
@@ -135,21 +136,46 @@ def _all_edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
                 yield node, ir.Number(str(w), node.span), f"{v} → {w}", 3
         if isinstance(node, ir.Number):
             yield from _swapped_digits(node)
+        if isinstance(node, ir.Mul) and side_name == "rhs":  # det(cA) = c^n det A: the power forgotten
+            for k, f in enumerate(node.factors):
+                if isinstance(f, ir.Number) or (isinstance(f, ir.Symbol) and f.base in scalars and not f.sub):
+                    for n in sizes:
+                        fs = node.factors[:k] + (ir.Pow(f, ir.Symbol(n, f.span), f.span),) + node.factors[k + 1:]
+                        yield node, ir.Mul(fs, node.ops, node.span), f"{_show(f)} → {_show(f)}^{n}", ALONE
+        if isinstance(node, ir.Sum) and isinstance(node.upper, ir.Symbol) and node.upper.base in ctx.size_symbols:
+            for n in sorted(ctx.size_symbols):  # Σ_{n=1}^{M} for Σ_{n=1}^{N}
+                if n != node.upper.base:
+                    bound = dataclasses.replace(node.upper, base=n)
+                    yield node, dataclasses.replace(node, upper=bound), \
+                        f"the sum's upper bound {_show(node.upper)} → {_show(bound)}", ALONE
         if isinstance(node, ir.Add) and side_name == "rhs":  # the left side is the question asked
             for k, (sg, t) in enumerate(node.terms):
                 for new, what in _rescaled(t, scalars, sizes):
                     terms = list(node.terms)
                     terms[k] = (sg, new)
                     yield node, ir.Add(tuple(terms), node.span), f"{what} in the term {_show(t)}", ALONE
-        if isinstance(node, ir.Symbol) and not node.sub and node.base not in ctx.size_symbols and side_name == "rhs":
-            for other in scalars + [n for n in names_nearby if n != node.base]:
+        if isinstance(node, ir.Symbol) and not node.sub and side_name == "rhs" and node.base not in applied:
+            size = node.base in ctx.size_symbols  # a size for a size (n for d), a name for a name
+            others = sorted(ctx.size_symbols) if size else scalars + names_nearby
+            for other in others:
                 renamed = dataclasses.replace(node, base=other, label=None, prime=0)
-                if other != node.base and other not in ctx.size_symbols \
+                if other != node.base and (other in ctx.size_symbols) == size \
                         and is_matrix_node(renamed) == is_matrix_node(node):  # a scalar for a scalar
                     yield node, renamed, f"{_show(node)} → {_show(renamed)}", ALONE
             if is_matrix_node(node):
                 yield node, ir.Pow(node, ir.Neg(ir.Number("1", node.span), node.span), node.span), \
                     f"invert {_show(node)}", ALONE
+        if isinstance(node, ir.Mul) and len(node.factors) > 2:  # dᵀX v for (dᵀX)ᵀ v: a product's transpose dropped
+            for a in range(len(node.factors) - 1):
+                for b in range(a + 2, min(len(node.factors), a + 4) + 1):
+                    if b - a == len(node.factors):
+                        continue
+                    run = ir.Mul(node.factors[a:b], node.ops[a:b - 1], node.span)
+                    if is_matrix_node(run):
+                        fs = node.factors[:a] + (ir.Transpose(ir.Paren((run,), "(", node.span), node.span),) \
+                            + node.factors[b:]
+                        ops = node.ops[:a] + node.ops[b - 1:]
+                        yield node, ir.Mul(fs, ops, node.span), f"transpose {_show(run)}", 0
         if isinstance(node, ir.Mul):
             for k in range(len(node.factors) - 1):
                 fs = list(node.factors)
@@ -159,9 +185,9 @@ def _all_edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
             yield from _drop_repeated_factor(node)
     if not isinstance(side, ir.Add):
         yield from _renames(side, ctx, letters, numbers, labels)
-        if side_name == "rhs":
-            for new, what in _rescaled(side, scalars, sizes):
-                yield side, new, what, ALONE
+    if side_name == "rhs":
+        for new, what in _rescaled(side, scalars, sizes):
+            yield side, new, f"{what} (the whole side)" if isinstance(side, ir.Add) else what, ALONE
     yield from _complete_sum(side, numbers)
     if not isinstance(side, ir.Neg):  # -x is mended by dropping its sign, not by -(-x)
         yield side, ir.Neg(side, getattr(side, "span", ir.Span(0, 0))), "negate the side", 1
@@ -215,17 +241,36 @@ def _scalar_names(rel: ir.Relation, ctx: Context,
     """The plain scalar letters of the relation (β, x, n: a factor a term may have lost), and
     the plain letters the document names nearby (a wrong letter: ∂z/∂w = w for x)."""
     scalars: list[str] = []
-    seen: set[str] = {it.base for s in irutil.symbols(rel) for it in s.sub or () if isinstance(it, ir.Symbol)}
-    seen |= {b.index.base for b in irutil.walk(rel) if isinstance(b, ir.Sum) and b.index is not None}  # Σ_i
+    seen = _index_letters(rel) | _applied(rel)
     for s in irutil.symbols(rel):
         if s.sub or s.label is not None or s.base in seen or len(s.base.strip("\\")) > 8:
             continue
         seen.add(s.base)
         if not is_matrix_node(s) and names.key(s) not in ctx.functions:
             scalars.append(s.base)
-    nearby = sorted({k for k in list(ctx.quantities) + list(ctx.shapes)
+    used = {x.base for other in ctx.statements for x in irutil.symbols(other.relation)
+            if not x.sub and x.label is None and not x.accent}
+    nearby = sorted({k for k in list(ctx.quantities) + list(ctx.shapes) + sorted(ctx.mentioned) + sorted(used)
                      if k.isalpha() and len(k) == 1 and k not in seen})
-    return scalars[:6], nearby[:6]
+    return scalars[:6], nearby[:10]
+
+
+def _index_letters(rel: ir.Relation) -> set[str]:
+    """Letters used as indices: in subscripts (one Latin letter) and as a sum's index."""
+    out = {it.base for s in irutil.symbols(rel) for it in s.sub or ()
+           if isinstance(it, ir.Symbol) and len(it.base) == 1 and it.base.isascii()}
+    return out | {b.index.base for b in irutil.walk(rel) if isinstance(b, ir.Sum) and b.index is not None}
+
+
+def _applied(rel: ir.Relation) -> set[str]:
+    """Names written before a parenthesis: functions (σ(βx)), never renamed or multiplied in."""
+    out = set()
+    for m in irutil.walk(rel):
+        if isinstance(m, ir.Mul):
+            for f, nxt, op in zip(m.factors, m.factors[1:], m.ops):
+                if isinstance(f, ir.Symbol) and isinstance(nxt, ir.Paren) and op == "juxt":
+                    out.add(f.base)
+    return out
 
 
 def _rescaled(term: object, scalars: list[str], sizes: list[str]) -> Iterator[tuple[object, str]]:
@@ -270,7 +315,7 @@ def _plain_factor(f: object, scalars: list[str]) -> bool:
     if isinstance(f, ir.Frac):
         return isinstance(f.num, ir.Number) and (isinstance(f.den, ir.Number) or
                                                    (isinstance(f.den, ir.Symbol) and not f.den.sub))
-    return isinstance(f, ir.Symbol) and not f.sub and f.base in scalars
+    return isinstance(f, ir.Symbol) and (f.base in scalars or bool(f.sub))
 
 
 def _grouped(term: object) -> object:
@@ -962,7 +1007,7 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
     decided = [0]
 
     def consider(chosen: tuple[_Edit, ...], cand: ir.Relation) -> None:
-        if decided[0] >= MAX_DECIDE:
+        if decided[0] >= MAX_DECIDE or _same_sides(cand):  # x = x holds by its form: no fix
             return
         decided[0] += 1
         if st.role == "update":
@@ -980,10 +1025,13 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
         base = None
     pool: dict[int, list[float]] = {}  # edits that change the value and still make sense
     applied: dict[int, ir.Relation] = {}  # by the edit's id: a pair starts from its first edit made
+    trivial: set[int] = set()  # single edits that rewrite one side into the other
     for k, e in enumerate(singles[:MAX_SCREEN]):
         cand = _apply(rel, (e,), where)
         assert cand is not None
         applied[id(e)] = cand
+        if _same_sides(cand):
+            trivial.add(id(e))
         if st.role == "update" and e.side == "rhs":
             consider((e,), cand)  # an update is judged by its shapes, not by equal values
         elif screen.passes(cand):
@@ -1006,6 +1054,8 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
         for n, chosen in enumerate(_candidates(singles, pool, goal)):
             if n >= MAX_PAIRS or decided[0] >= MAX_DECIDE:
                 break
+            if any(id(e) in trivial for e in chosen):
+                continue
             first = applied.get(id(chosen[0]))
             # the same relation as _apply(rel, chosen, where), sharing the first edit's nodes
             # (and so their screened values) with the single edit's candidate
@@ -1079,12 +1129,24 @@ def _edit_then_complete(rel: ir.Relation, singles: list[_Edit], pool: dict[int, 
 
 
 def _same_sides(rel: ir.Relation) -> bool:
-    """Both sides the same expression once x^1 is read as x."""
+    """Both sides the same expression once x^1 is read as x, (xᵀ)ᵀ as x and Iᵀ as I: a
+    "fix" that only rewrites one side into the other proves nothing about the text."""
     def one(n: object) -> object | None:
         if isinstance(n, ir.Pow) and isinstance(n.exp, ir.Number) and n.exp.text == "1":
             return n.base
+        if isinstance(n, ir.Transpose):
+            inner = n.arg.items[0] if isinstance(n.arg, ir.Paren) and len(n.arg.items) == 1 else n.arg
+            if isinstance(inner, ir.Transpose):
+                return inner.arg
+            if isinstance(inner, ir.Symbol) and inner.base == "I" and not inner.sub:
+                return inner
         return None
-    return irutil.strip_spans(irutil.rebuild(rel.lhs, one)) == irutil.strip_spans(irutil.rebuild(rel.rhs, one))
+
+    def normal(side: object) -> object:
+        for _ in range(3):  # (((xᵀ)ᵀ)ᵀ)ᵀ: the rebuild works bottom-up, once per pass
+            side = irutil.rebuild(side, one)
+        return irutil.strip_spans(side)
+    return normal(rel.lhs) == normal(rel.rhs)
 
 
 def _offer(found: list[tuple[tuple[_Edit, ...], ir.Relation, str]], rel: ir.Relation, text: str) -> tuple[Fix, ...]:

@@ -102,7 +102,8 @@ CASES = [
      "$X \\in \\mathbb{R}^{n \\times d}$, $y \\in \\mathbb{R}^{n}$.\n\n"
      "$$(X^T X + \\lambda I)^{-1} X^T = X^T (X X^T + \\lambda I)^{-1}$$\n"
      "$$(X^T X + \\lambda I)^{-1} X^T = (X X^T + \\lambda I)^{-1} X^T$$\n",
-     [(1, "definition"), (1, "definition"), (3, "verified"), (4, "refuted")]),
+     # the shapes disagree as read and no transpose or regrouping mends them: undecided (SC206)
+     [(1, "definition"), (1, "definition"), (3, "verified"), (4, "undecided")]),
     ("plain letters beside matrices are vectors; numbers add to vectors entry by entry",
      "$W \\in \\mathbb{R}^{m \\times n}$.\n\n$$z = W x + b$$\n$$h = \\tanh(z)$$\n"
      "$$h = 2\\sigma(2z) - 1$$\n$$h = 2\\sigma(2z) + 1$$\n",
@@ -636,7 +637,8 @@ CASES = [
      "Let $\\mathbf{a} \\in \\mathbb{R}^{n}$.\n\n$$\\mathbf{a} \\mathbf{a}^T = \\mathbf{a}^T \\mathbf{a}$$\n\n"
      "## Example\n\nLet $n = 1$.\n\n$$\\mathbf{a} \\mathbf{a}^T = \\mathbf{a}^T \\mathbf{a}$$\n"
      "$$\\mathbf{a} \\mathbf{a}^T = 2 \\mathbf{a}^T \\mathbf{a}$$\n",
-     [(1, "definition"), (3, "refuted"), (7, "definition"), (9, "proved"), (10, "refuted")]),
+     # line 3: a aᵀ (n×n) beside aᵀa (scalar), and no transpose mends it: undecided (SC206)
+     [(1, "definition"), (3, "undecided"), (7, "definition"), (9, "proved"), (10, "refuted")]),
     ("β = 0.9 in one section and β_1 = 0.9 in the next: β_1 is a name of its own, not an entry of β",
      "Momentum uses $\\beta = 0.9$.\n\n$$v = \\beta u$$\n\nAdam uses $\\beta_1 = 0.9$ and $\\beta_2 = 0.999$.\n\n"
      "$$\\frac{(1 - \\beta_1) g}{1 - \\beta_1} = g$$\n$$\\frac{(1 - \\beta_2) g}{1 - \\beta_1} = g$$\n",

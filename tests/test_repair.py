@@ -54,6 +54,34 @@ CASES = [
     ("two slips in one row",
      "$$y = 2 a_1 + 3 b_2$$\n",
      "y = 2 a_2 + 3 b_1", "y = 2 a_1 + 3 b_2"),
+    ("two digits of a result swapped",
+     "",
+     "13 \\times 30 - 6 \\times 6 = 345", "13 \\times 30 - 6 \\times 6 = 354"),
+    ("a worked example's number",
+     "Let $x = 2$ and $y = 3$.\n\n",
+     "x y + 1 = 8", "x y + 1 = 7"),
+    ("a factor of the chain rule lost",
+     "$$f = x e^{\\beta x}$$\n",
+     "\\frac{\\partial f}{\\partial x} = e^{\\beta x} + x e^{\\beta x}",
+     "\\frac{\\partial f}{\\partial x} = e^{\\beta x} + \\beta x e^{\\beta x}"),
+    ("an index off by one",
+     "$$F_k = \\sigma(\\theta_k - \\eta)$$\n",
+     "F_k - F_{k-1} = \\sigma(\\theta_k - \\eta) - \\sigma(\\theta_{k+1} - \\eta)",
+     "F_k - F_{k-1} = \\sigma(\\theta_k - \\eta) - \\sigma(\\theta_{k - 1} - \\eta)"),
+    ("the 1/d of a mean dropped",
+     "$\\mathbf{x} \\in \\mathbb{R}^{d}$.\n\n$$r = \\sqrt{\\frac{1}{d}\\sum_{j=1}^{d} x_j^2}$$\n",
+     "\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{r}",
+     "\\frac{\\partial r}{\\partial x_j} = \\frac{1}{d} \\frac{x_j}{r}"),
+    ("a power of the size forgotten",
+     "$\\Sigma \\in \\mathbb{R}^{d \\times d}$.\n\n",
+     "\\det(2\\Sigma) = 2\\det\\Sigma", "\\det(2\\Sigma) = 2^{d}\\det\\Sigma"),
+    ("a wrong letter",
+     "$$z = w x + b$$\n",
+     "\\frac{\\partial z}{\\partial w} = w", "\\frac{\\partial z}{\\partial w} = x"),
+    ("the transpose of a product dropped",
+     "$A \\in \\mathbb{R}^{m \\times n}$, $B \\in \\mathbb{R}^{m \\times p}$, "
+     "$\\mathbf{v} \\in \\mathbb{R}^{p}$.\n\n$$\\mathbf{u} = A^T B \\mathbf{v}$$\n",
+     "\\mathbf{u} = B^T A \\mathbf{v}", "\\mathbf{u} = (B^T A)^T \\mathbf{v}"),
 ]
 
 
@@ -125,3 +153,21 @@ def test_a_wrong_arg_min_gets_a_proved_fix() -> None:
     res = check_text(text, "doc.md", CheckOptions(10.0))
     [wrong] = [d for d in res.diagnostics if d.code in ("SC100", "SC101")]
     assert wrong.fixes and "X^{T} \\mathbf{y}" in wrong.fixes[0].latex.replace("^T", "^{T}")
+
+
+def test_a_wrong_entry_of_a_stated_tuple_is_corrected_to_the_places_shown() -> None:
+    """(7, 4, 2)/13 stated as (0.5835, 0.3077, 0.1538): the fix writes every entry to the
+    places shown, so only the mistyped one changes."""
+    res = check_text("$$(7, 4, 2)/13 = (0.5835, 0.3077, 0.1538)$$\n", "doc.md", OPTS)
+    [d] = [d for d in res.diagnostics if d.code == "SC102"]
+    assert [_tree(f.latex) for f in d.fixes] == [_tree("(7, 4, 2)/13 = (0.5385, 0.3077, 0.1538)")]
+
+
+def test_a_shape_mismatch_no_transpose_mends_is_undecided() -> None:
+    """a aᵀ (n×n) beside aᵀa (a scalar): no transpose or regrouping makes the sides agree
+    without rewriting one into the other, so the shapes as read are in doubt (SC206)."""
+    text = "Let $\\mathbf{a} \\in \\mathbb{R}^{n}$.\n\n$$\\mathbf{a} \\mathbf{a}^T = \\mathbf{a}^T \\mathbf{a}$$\n"
+    res = check_text(text, "doc.md", OPTS)
+    [d] = [d for d in res.diagnostics if verdict_of(d.code) not in (None, "definition")]
+    assert d.code == "SC206" and d.fixes == ()
+    assert "the left side is" in d.message and "no transpose or regrouping" in d.message

@@ -95,7 +95,7 @@ def test_the_route_proves_only_true_matrix_gradients(name: str, doc_text: str, c
 
 def _last_verdict(text: str) -> tuple[str, str]:
     res = check_text(text, "doc.md", CheckOptions(timeout=20.0, fixes=False))
-    d = max((d for d in res.diagnostics if d.code in ("SC001", "SC002", "SC100", "SC101", "SC202")),
+    d = max((d for d in res.diagnostics if d.code in ("SC001", "SC002", "SC100", "SC101", "SC202", "SC206")),
             key=lambda d: d.span.start)
     return d.code, d.message
 
