@@ -1139,7 +1139,9 @@ class Lowerer:
                 self.notes.add("read a sum without an index as the sum of all entries")
                 return sum(v)  # type: ignore[arg-type]
             raise LowerError("unsupported", "a sum without an index over a scalar", n.span)
-        if n.lower is None or n.upper is None:
+        if n.exclude is not None and n.lower is None and n.upper is not None:
+            lo, hi = 1, self.index_value(n.upper)  # \sum_{j \neq i}^{n}: j from 1
+        elif n.lower is None or n.upper is None:
             if n.lower is not None or n.upper is not None or n.over is not None:
                 raise LowerError("unsupported", "a sum without both bounds", n.span)
             # Σ_i x_i r_iᵀ: i runs over every entry the body picks (the rows of X, …)
@@ -1160,8 +1162,11 @@ class Lowerer:
             hi = self.index_value(n.upper)
         if hi - lo + 1 > MAX_ITEMS:
             raise LowerError("unsupported", f"a sum of {hi - lo + 1} terms", n.span)
+        skip = self.index_value(n.exclude) if n.exclude is not None else None  # Σ_{j≠i}
         vals = []
         for i in range(lo, hi + 1):
+            if i == skip:
+                continue
             bound = dict(self.indices)
             bound[n.index.base] = i
             vals.append(self.child(indices=bound).lower(n.body))

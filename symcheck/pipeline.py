@@ -793,7 +793,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             out = _abstract_review(ctx, st, out)
             out = _free_number_review(ctx, st, out)
         fixes: tuple[Fix, ...] = ()
-        if out.code == "SC101" and worked is None and st.role in ("claim", "update") \
+        if out.code == "SC101" and worked is None and st.role in ("claim", "update", "definition") \
                 and repair_clock[0] < REPAIR_BUDGET:
             out, fixes = _shapes_mended(ctx, st, decider, text, out, options)
             repair_clock[0] += 1
@@ -841,7 +841,12 @@ def _shapes_mended(ctx: context.Context, st: context.Statement, decider: Decider
     read a shape than in the text, and the relation is undecided (SC206), with the shapes
     as read kept as evidence."""
     from symcheck import repair
-    fixes = repair.find_fixes(ctx, st, decider, text, shape_error=True, frozen=options.frozen)
+    if st.role == "definition":  # nothing to prove: a transpose that makes it make sense will do
+        if repair.definition_mendable(ctx, st, decider):
+            return out, ()
+        fixes: tuple[Fix, ...] = ()
+    else:
+        fixes = repair.find_fixes(ctx, st, decider, text, shape_error=True, frozen=options.frozen)
     if fixes:
         return out, fixes if options.fixes else ()
     why = out.message.removeprefix("refuted: ")

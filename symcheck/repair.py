@@ -1073,6 +1073,32 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
     return _offer(found, rel, text)
 
 
+def definition_mendable(ctx: Context, st: Statement, decider: object) -> bool:
+    """Whether one transpose or regrouping makes a definition's right side make sense."""
+    rel = st.relation
+    try:
+        screen = _Screen(ctx, st, decider)
+    except (_Unscreenable, LowerError):
+        return False
+
+    def matrix_node(node: object) -> bool:
+        try:
+            return not _scalar(screen.value(node))
+        except (_Unscreenable, RecursionError):
+            return False
+
+    where = {"lhs": _addresses(rel.lhs), "rhs": _addresses(rel.rhs)}
+    for e in [e for e in edits("rhs", rel.rhs, ctx, rel, matrix_node) if e.rank == 0][:MAX_SCREEN]:
+        cand = _apply(rel, (e,), where)
+        try:
+            if cand is not None:
+                screen.value(cand.rhs)
+                return True
+        except (_Unscreenable, RecursionError):
+            continue
+    return False
+
+
 MAX_SCHEMATIC = 60  # edits of f's argument decided in full when a = f(…) cannot be screened
 
 

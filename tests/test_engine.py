@@ -659,6 +659,15 @@ CASES = [
      "$$\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{d\\, r}$$\n$$\\frac{\\partial r}{\\partial x_j} = \\frac{x_j}{r}$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (1, "definition"), (3, "definition"),
       (4, "proved"), (5, "refuted")]),
+    ("a sum that leaves one index value out (j ≠ i), with bounds, without, and with the upper one only",
+     "Let $\\mathbf{x} \\in \\mathbb{R}^{n}$ and $s = \\sum_{j=1}^{n} x_j$.\n\n"
+     "$$\\sum_{j \\neq i} x_j = s - x_i$$\n$$\\sum_{j=1, j \\neq i}^{n} x_j = s - x_i$$\n"
+     "$$\\sum_{j \\ne i}^{n} x_j = s + x_i$$\n",
+     [(1, "definition"), (1, "definition"), (3, "proved"), (4, "proved"), (5, "refuted")]),
+    ("a definition whose shapes clash is refuted only when a transpose makes it make sense",
+     "Let $A \\in \\mathbb{R}^{3 \\times 2}$, $B \\in \\mathbb{R}^{3 \\times 2}$ and $v \\in \\mathbb{R}^{3}$.\n\n"
+     "$$C = A + B^T$$\n$$E = A + v v^T$$\n",
+     [(1, "definition"), (1, "definition"), (1, "definition"), (3, "refuted"), (4, "undecided")]),
     ("δ_{ij} with two indices is Kronecker's delta, also beside a vector δ",
      "Let $\\boldsymbol{\\delta}, \\mathbf{x} \\in \\mathbb{R}^{3}$ and $\\mathbf{y} = 2 \\mathbf{x} + \\boldsymbol{\\delta}$.\n\n"
      "$$\\frac{\\partial y_i}{\\partial x_j} = 2 \\delta_{ij}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = \\delta_{ij}$$\n",

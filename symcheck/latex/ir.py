@@ -151,7 +151,8 @@ class Matrix:
 class Sum:
     """\\sum_{index=lower}^{upper} body.  ``index`` None for a bare \\sum (sum over
     all entries of body).  ``lower``/``upper`` None when not written; for
-    \\sum_{i \\in S} the set goes in ``over``.  Body is the following product term."""
+    \\sum_{i \\in S} the set goes in ``over``, and for \\sum_{j \\neq i} the value left out in
+    ``exclude``.  Body is the following product term."""
 
     index: Symbol | None
     lower: "Node | None"
@@ -160,6 +161,7 @@ class Sum:
     span: Span
     over: "Node | None" = None
     op: str = "sum"  # "sum" or "prod"
+    exclude: "Node | None" = None  # \sum_{j \neq i}: the one value of the index left out
 
 
 @dataclass(frozen=True)

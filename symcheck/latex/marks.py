@@ -44,6 +44,7 @@ class SumHead:
     lower: ir.Node | None = None
     upper: ir.Node | None = None
     over: ir.Node | None = None
+    exclude: ir.Node | None = None
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,8 @@ def _sum(s: ir.Sum) -> str:
             low += "=" + to_latex(s.lower)
         elif s.over is not None:
             low += " \\in " + to_latex(s.over)
+        if s.exclude is not None:
+            low += (", " + to_latex(s.index) if s.lower is not None else "") + " \\neq " + to_latex(s.exclude)
         op += "_{" + low + "}"
     if s.upper is not None:
         op += "^{" + to_latex(s.upper) + "}"

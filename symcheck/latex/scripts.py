@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from symcheck import irutil
 from symcheck.latex import ir
 from symcheck.latex.marks import (EmptyGroup, FuncHead, NablaHead, PartialMark, PrimeMark, ReadError,
                                   SeqItems, StarMark, SumHead, TopMark, Word, union)
@@ -149,12 +150,19 @@ def _sum_indices(node: object, span: Span) -> dict:
             return tuple(x.factors)
         return None
 
-    if isinstance(node, ir.Relation) and node.op in ("=", "in"):
+    if isinstance(node, ir.Relation) and node.op in ("=", "in", "ne"):
         ix = syms(node.lhs)
         if ix is not None:
             if node.op == "=":
                 return {"indices": ix, "lower": node.rhs}
+            if node.op == "ne":  # \sum_{j \neq i}
+                return {"indices": ix, "exclude": node.rhs}
             return {"indices": ix, "over": node.rhs}
+    if isinstance(node, SeqItems) and len(node.items) == 2 and all(isinstance(x, ir.Relation) for x in node.items):
+        first, second = node.items  # \sum_{j=1, j \neq i}^{n}
+        if first.op == "=" and second.op == "ne" and syms(first.lhs) is not None \
+                and irutil.strip_spans(first.lhs) == irutil.strip_spans(second.lhs):
+            return {"indices": syms(first.lhs), "lower": first.rhs, "exclude": second.rhs}
     ix = syms(node)
     if ix is not None:
         return {"indices": ix}

@@ -78,7 +78,7 @@ def _apply_head(head: object, body: object | None) -> object:
             last = k == len(head.indices) - 1
             node = ir.Sum(head.indices[k], head.lower if last else None,
                           head.upper if last else None, node, span,
-                          head.over if last else None, head.op)
+                          head.over if last else None, head.op, head.exclude if last else None)
         return node
     if isinstance(head, DerivHead):
         span = head.span if body is None else union(head.span, body.span)
