@@ -1160,6 +1160,9 @@ def _same_sides(rel: ir.Relation) -> bool:
     def one(n: object) -> object | None:
         if isinstance(n, ir.Pow) and isinstance(n.exp, ir.Number) and n.exp.text == "1":
             return n.base
+        if isinstance(n, ir.Paren) and n.delim == "(" and len(n.items) == 1 \
+                and isinstance(n.items[0], (ir.Symbol, ir.Transpose, ir.Paren)):
+            return n.items[0]  # (xᵀ): grouping only
         if isinstance(n, ir.Transpose):
             inner = n.arg.items[0] if isinstance(n.arg, ir.Paren) and len(n.arg.items) == 1 else n.arg
             if isinstance(inner, ir.Transpose):
@@ -1169,10 +1172,19 @@ def _same_sides(rel: ir.Relation) -> bool:
         return None
 
     def normal(side: object) -> object:
-        for _ in range(3):  # (((xᵀ)ᵀ)ᵀ)ᵀ: the rebuild works bottom-up, once per pass
-            side = irutil.rebuild(side, one)
-        return irutil.strip_spans(side)
+        hit = _NORMAL.get(id(side))  # the side an edit left alone is the same object each time
+        if hit is not None and hit[0] is side:
+            return hit[1]
+        # bottom-up, so one pass undoes any tower of transposes: ((xᵀ)ᵀ)ᵀ → xᵀ
+        out = irutil.strip_spans(irutil.rebuild(side, one))
+        if len(_NORMAL) > 20000:
+            _NORMAL.clear()
+        _NORMAL[id(side)] = (side, out)
+        return out
     return normal(rel.lhs) == normal(rel.rhs)
+
+
+_NORMAL: dict[int, tuple[object, object]] = {}
 
 
 def _offer(found: list[tuple[tuple[_Edit, ...], ir.Relation, str]], rel: ir.Relation, text: str) -> tuple[Fix, ...]:

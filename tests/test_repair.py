@@ -171,3 +171,19 @@ def test_a_shape_mismatch_no_transpose_mends_is_undecided() -> None:
     [d] = [d for d in res.diagnostics if verdict_of(d.code) not in (None, "definition")]
     assert d.code == "SC206" and d.fixes == ()
     assert "the left side is" in d.message and "no transpose or regrouping" in d.message
+
+
+@pytest.mark.parametrize("latex, same", [
+    ("a a^T = ((a^T)^T) a^T", True),
+    ("x = (((x^T)^T)^T)^T", True),
+    ("x = ((x^T)^T)^T", False),
+    ("A I^T = A I", True),
+    ("x^1 = x", True),
+    ("(a + b) c = a + b c", False),
+])
+def test_a_side_rewritten_into_the_other_is_no_fix(latex: str, same: bool) -> None:
+    """A candidate whose sides agree once x¹, (xᵀ)ᵀ, Iᵀ and grouping parentheses are read
+    plainly holds by its form, whatever the document says: it is never offered as a fix."""
+    from symcheck import repair
+    chain = parse_row(MappedText.from_original(latex))
+    assert repair._same_sides(chain.relations()[0]) is same
