@@ -94,6 +94,7 @@ class Context:
     # x_i used as vectors (x_i^T w): length, and the matrix whose rows they are (X), if any
     family_vectors: dict[str, tuple[object, str | None]] = field(default_factory=dict)
     columns_of: dict[str, str] = field(default_factory=dict)  # u_j → U: "U has columns u_j"
+    rows_of: dict[str, str] = field(default_factory=dict)  # x_i → X: "X has rows x_i^T"
     collected: dict[str, object] = field(default_factory=dict)  # p: the vector of the p_i, its length
     simplex: set[str] = field(default_factory=set)  # vectors whose entries sum to one (one-hot y)
     orthogonal: set[str] = field(default_factory=set)  # matrices the text calls orthogonal (not modelled)

@@ -1148,10 +1148,11 @@ class Lowerer:
             from symcheck.indices import RangeFinder
             picked = [s for s in irutil.symbols(n.body) if s.sub and any(
                 isinstance(t, ir.Symbol) and t.base == n.index.base for it in s.sub for t in irutil.symbols(it))]
-            if any(s.style == "bold" for s in picked):
+            counted = self._family_count(picked)
+            if counted is None and any(s.style == "bold" for s in picked):
                 # Σ_i x_i r_iᵀ with bold x_i: the i-th vector of a set, whose count nothing states
                 raise LowerError("unsupported", "a sum without both bounds", n.span)
-            found = RangeFinder(self.ctx, self).range_of(n.index.base, n.body)
+            found = set(range(1, counted + 1)) if counted else RangeFinder(self.ctx, self).range_of(n.index.base, n.body)
             if not found or sorted(found) != list(range(min(found), max(found) + 1)):
                 raise LowerError("unsupported", "a sum without both bounds", n.span)
             self.notes.add(f"read \\sum_{{{n.index.base}}} over every {n.index.base} its terms have "
@@ -1178,6 +1179,22 @@ class Lowerer:
                 out = out * v  # type: ignore[operator]
             return out
         return self.add_values(vals, n.span)
+
+    def _family_count(self, picked: list[ir.Symbol]) -> int | None:
+        """How many vectors x_i there are when the text says they are the rows (or columns)
+        of a matrix: its number of rows (or columns) here; None when it does not say."""
+        counts = set()
+        for s in picked:
+            key = names.key(s)
+            of_rows = self.ctx.rows_of.get(key) or self.ctx.family_vectors.get(key, (None, None))[1]
+            of_cols = self.ctx.columns_of.get(key)
+            if of_rows is None and of_cols is None:
+                return None
+            shp = self.shape_of(of_rows or of_cols)  # type: ignore[arg-type]
+            if shp is None:
+                return None
+            counts.add(shp[0] if of_rows else shp[1])
+        return counts.pop() if len(counts) == 1 else None
 
     def _Cases(self, n: ir.Cases) -> Value:
         pieces: list[tuple[object, object]] = []

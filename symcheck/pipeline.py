@@ -533,20 +533,24 @@ def prose_declarations(doc: Document, builder: context.Builder) -> None:
 
 
 _SENTENCE_END = re.compile(r"[.;!?]\s|\n\s*\n|[.;!?]$")
-_COLUMNS = re.compile(r"\bcolumns\s*$")
+_COLUMNS = re.compile(r"\b(columns|rows)\s*$")
 
 
 def column_families(doc: Document, ctx: context.Context) -> None:
     """"$U \\in \\mathbb{R}^{n\\times d}$ has orthonormal columns $\\mathbf{u}_j$", "$V$ … with
     columns $\\mathbf v_j$": the u_j are the columns of U (an index letter, in the same
-    sentence as the matrix the text names just before)."""
+    sentence as the matrix the text names just before); "$X$ with rows $x_i^T$": the x_i
+    are the rows of X, transposed."""
     from symcheck.latex import parser
 
     frags = doc.fragments
     for k, frag in enumerate(frags):
-        if frag.display or not _COLUMNS.search(frag.prose_before.text.lower()):
+        said = _COLUMNS.search(frag.prose_before.text.lower())
+        if frag.display or not said:
             continue
         member = parser.parse_expr(frag.text)
+        if said.group(1) == "rows" and isinstance(member, ir.Transpose):
+            member = member.arg  # "X has rows $x_i^T$": the x_i are the rows, transposed
         if not (isinstance(member, ir.Symbol) and member.sub and len(member.sub) == 1
                 and isinstance(member.sub[0], ir.Symbol) and len(member.sub[0].base) == 1):
             continue
@@ -559,7 +563,8 @@ def column_families(doc: Document, ctx: context.Context) -> None:
             if isinstance(node, ir.Relation):
                 node = node.lhs
             if isinstance(node, ir.Symbol) and not node.sub and names.key(node) in ctx.quantities:
-                ctx.columns_of.setdefault(names.key(member), names.key(node))
+                found = ctx.columns_of if said.group(1) == "columns" else ctx.rows_of
+                found.setdefault(names.key(member), names.key(node))
                 break
 
 

@@ -131,6 +131,9 @@ class ShapeInference:
         for fk, mk in sorted(c.columns_of.items()):
             if mk in self.shape and fk not in self.shape:
                 self.family_vec[fk] = self.shape[mk][0]  # the columns u_j of U ∈ R^{n×d}: n entries each
+        for fk, mk in sorted(c.rows_of.items()):
+            if mk in self.shape and fk not in self.shape:
+                self.family_vec[fk] = self.shape[mk][1]  # the rows x_i^T of X ∈ R^{n×d}: d entries each
         for fk, d in sorted(c.family_dims.items()):
             n = dim_of(d)
             if n is not None and n != 1 and fk not in self.shape:
@@ -168,7 +171,7 @@ class ShapeInference:
             c.collected[k] = (self.uf.find(n[0]), self.uf.find(n[1])) if isinstance(n, tuple) else self.uf.find(n)
         for k, n in sorted(self.family_vec.items()):
             # the samples x_i of a data matrix X are its rows (X has rows x_i^T)
-            cap = k[:1].upper() + k[1:]
+            cap = c.rows_of.get(k, k[:1].upper() + k[1:])
             link = cap if cap in self.shape and self.uf.find(self.shape[cap][1]) == self.uf.find(n) else None
             c.family_vectors[k] = (self.uf.find(n), link)
         for k, (r, cc) in self.shape.items():

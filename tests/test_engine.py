@@ -668,6 +668,12 @@ CASES = [
      "Let $A \\in \\mathbb{R}^{3 \\times 2}$, $B \\in \\mathbb{R}^{3 \\times 2}$ and $v \\in \\mathbb{R}^{3}$.\n\n"
      "$$C = A + B^T$$\n$$E = A + v v^T$$\n",
      [(1, "definition"), (1, "definition"), (1, "definition"), (3, "refuted"), (4, "undecided")]),
+    ("'X has rows x_i^T' in prose: the x_i are vectors, as many as X has rows",
+     "Let $X \\in \\mathbb{R}^{n \\times d}$ have rows $\\mathbf{x}_i^\\top$.\n\n"
+     "$$\\sum_i \\mathbf{x}_i \\mathbf{x}_i^\\top = X^\\top X$$\n"
+     "$$\\sum_{i=1}^{n} \\mathbf{x}_i \\mathbf{x}_i^\\top = X X^\\top$$\n"
+     "$$\\sum_{i=1}^{n} \\mathbf{x}_i^\\top \\mathbf{x}_i = \\operatorname{tr}(X^\\top X)$$\n",
+     [(1, "definition"), (3, "proved"), (4, "refuted"), (5, "proved")]),
     ("δ_{ij} with two indices is Kronecker's delta, also beside a vector δ",
      "Let $\\boldsymbol{\\delta}, \\mathbf{x} \\in \\mathbb{R}^{3}$ and $\\mathbf{y} = 2 \\mathbf{x} + \\boldsymbol{\\delta}$.\n\n"
      "$$\\frac{\\partial y_i}{\\partial x_j} = 2 \\delta_{ij}$$\n$$\\frac{\\partial y_i}{\\partial x_j} = \\delta_{ij}$$\n",
