@@ -423,12 +423,13 @@ class Decider:
                 if verdict is not None:
                     # the fix rewrites the right side: a decimal stated on the left gets none
                     return verdict if _stated_decimal(rel.rhs) else dataclasses.replace(verdict, fix_rhs="")
-            cells = _stated_cells(rel.rhs) or _stated_cells(rel.lhs)
+            on_right = _stated_cells(rel.rhs)
+            cells = on_right or _stated_cells(rel.lhs)
             if cells is not None and is_matrix(lhs):
-                other = lhs if _stated_cells(rel.rhs) else rhs
+                other = lhs if on_right else rhs
                 verdict = _check_numbers(_flat(other), cells)
                 if verdict is not None:
-                    if verdict.code != "SC001" and _stated_cells(rel.rhs):
+                    if verdict.code != "SC001" and on_right:
                         verdict = dataclasses.replace(verdict, fix_rhs=valuefix.corrected(rel.rhs, _flat(lhs)) or "")
                     return verdict
             for side, other in ((rel.rhs, lhs), (rel.lhs, rhs)):
@@ -924,20 +925,10 @@ def _stated_cells(node: object) -> list[tuple[str, bool]] | None:
     """A matrix of numbers, some written with decimals: (text, has decimals) per entry;
     a decimal claims only as many digits as it shows.  A tuple (0.6931, 1.0986)ᵀ is the
     column of its items."""
-    if isinstance(node, ir.Transpose) and isinstance(node.arg, ir.Paren) and node.arg.delim == "(":
-        node = node.arg
-    if isinstance(node, ir.Paren) and node.delim == "(" and len(node.items) > 1:
-        node = ir.Matrix(tuple((x,) for x in node.items), "pmatrix", node.span)
-    if not isinstance(node, ir.Matrix) or not node.rows:
+    cells = valuefix.entries(node)
+    if cells is None or any(isinstance(c.arg if isinstance(c, ir.Neg) else c, ir.Frac) for c in cells):
         return None
-    out: list[tuple[str, bool]] = []
-    for row in node.rows:
-        for cell in row:
-            bare = cell.arg if isinstance(cell, ir.Neg) else cell
-            if not isinstance(bare, ir.Number):
-                return None
-            text = ("-" if isinstance(cell, ir.Neg) else "") + bare.text
-            out.append((text, "." in text))
+    out = [(t, "." in t) for t in map(valuefix.text, cells)]
     return out if any(d for _, d in out) else None
 
 
@@ -963,12 +954,6 @@ def _check_numbers(values: list[object], stated: list[tuple[str, bool]]) -> Outc
                    ("numeric evaluation to 30 digits",))
 
 
-def _rounded(v: object, digits: int) -> str:
-    """``v`` to ``digits`` decimals, halves away from zero as notes round (0.25 → 0.3)."""
-    from decimal import ROUND_HALF_UP, Decimal
-    return str(Decimal(str(sp.N(v, 30))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
 def _check_number(value: object, stated: str) -> Outcome | None:
     """Compare a closed-form value with a decimal to the precision it is written."""
     if getattr(value, "free_symbols", None):
@@ -989,7 +974,7 @@ def _check_number(value: object, stated: str) -> Outcome | None:
     if err <= half:
         return Outcome("SC001", f"proved: the value is {shown}, which rounds to {stated} "
                                 f"({digits} decimals, as stated)", ("numeric evaluation to 30 digits",))
-    correct = _rounded(v, digits)
+    correct = valuefix.rounded(v, digits)
     return Outcome("SC102", f"refuted: the value is {shown}; to the {digits} decimals stated it is {correct}, "
                             f"not {stated}", ("numeric evaluation to 30 digits",), (("value", str(shown)),),
                    fix_rhs=correct)

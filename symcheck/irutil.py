@@ -111,23 +111,30 @@ def rebuild(node: object, fn: Callable[[object], object | None]) -> object:
     names = _names(type(node))
     if names is None:
         return node
-    changes = {}
-    for name in names:
-        v = getattr(node, name)
-        nv = _rebuild_value(v, fn)
-        if nv is not v:
-            changes[name] = nv
-    new = _replace(node, changes) if changes else node
+    new = _map_children(node, names, rebuild, fn)
     r = fn(new)
     return new if r is None else r
 
 
-def _rebuild_value(v: object, fn: Callable[[object], object | None]) -> object:
+def _map_children(node: object, names: tuple[str, ...], recurse: Callable[[object, object], object],
+                  arg: object) -> object:
+    """``node`` with ``recurse(child, arg)`` put in place of every child node (in fields and
+    nested tuples); the same object when no child changed."""
+    changes = {}
+    for name in names:
+        v = getattr(node, name)
+        nv = _map_value(v, recurse, arg)
+        if nv is not v:
+            changes[name] = nv
+    return _replace(node, changes) if changes else node
+
+
+def _map_value(v: object, recurse: Callable[[object, object], object], arg: object) -> object:
     if isinstance(v, tuple):
-        items = tuple(_rebuild_value(x, fn) for x in v)
+        items = tuple(_map_value(x, recurse, arg) for x in v)
         return v if all(a is b for a, b in zip(items, v)) else items
     if _names(type(v)) is not None:  # a dataclass instance
-        return rebuild(v, fn)
+        return recurse(v, arg)
     return v
 
 
@@ -147,13 +154,7 @@ def strip_spans(node: object) -> object:
     names = _names(type(node))
     if names is None:
         return node
-    changes = {}
-    for name in names:
-        v = getattr(node, name)
-        nv = _strip_value(v)
-        if nv is not v:
-            changes[name] = nv
-    new = _replace(node, changes) if changes else node
+    new = _map_children(node, names, _strip_child, None)
     if hasattr(new, "span"):
         new = _replace(new, {"span": _ZERO})
     if memo:
@@ -163,13 +164,8 @@ def strip_spans(node: object) -> object:
     return new
 
 
-def _strip_value(v: object) -> object:
-    if isinstance(v, tuple):
-        items = tuple(_strip_value(x) for x in v)
-        return v if all(a is b for a, b in zip(items, v)) else items
-    if _names(type(v)) is not None:
-        return strip_spans(v)
-    return v
+def _strip_child(v: object, _: object) -> object:
+    return strip_spans(v)
 
 
 def int_value(node: object) -> int | None:

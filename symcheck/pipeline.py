@@ -818,8 +818,7 @@ def decide_all(ctx: context.Context, doc: Document, diags: list[Diagnostic], pat
             from symcheck import repair
             if repair_clock[0] < REPAIR_BUDGET:
                 repair_clock[0] += 1
-                found = repair.find_fixes(ctx, st, decider, text, shape_error=out.code == "SC101",
-                                          frozen=options.frozen)
+                found = repair.find_fixes(ctx, st, decider, text, frozen=options.frozen)
                 fixes = (fixes + tuple(f for f in found if f.latex not in {g.latex for g in fixes}))[:repair.MAX_FIXES]
             else:
                 out = dataclasses.replace(out, evidence=out.evidence + (

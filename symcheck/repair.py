@@ -98,8 +98,8 @@ def _all_edits(side_name: str, side: object, ctx: Context, rel: ir.Relation,
                is_matrix_node: "callable[[object], bool]") -> Iterator[tuple[object, object, str, int]]:  # type: ignore[valid-type]
     letters, numbers = _index_vocabulary(rel, ctx)
     labels = _labels(ctx)
-    scalars, names_nearby = _scalar_names(rel, ctx, is_matrix_node)
     applied = _applied(rel)
+    scalars, names_nearby = _scalar_names(rel, ctx, is_matrix_node, applied)
     sizes = sorted(k for k in ctx.size_symbols if len(k) == 1)[:3]
     for node in _walk_outside_names(side):
         if isinstance(node, ir.Transpose):
@@ -236,23 +236,32 @@ def _swapped_digits(node: ir.Number) -> Iterator[tuple[object, object, str, int]
             yield node, ir.Number(new, node.span), f"{t} → {new}", ALONE
 
 
-def _scalar_names(rel: ir.Relation, ctx: Context,
-                  is_matrix_node: "callable[[object], bool]") -> tuple[list[str], list[str]]:  # type: ignore[valid-type]
+def _scalar_names(rel: ir.Relation, ctx: Context, is_matrix_node: "callable[[object], bool]",  # type: ignore[valid-type]
+                  applied: set[str]) -> tuple[list[str], list[str]]:
     """The plain scalar letters of the relation (β, x, n: a factor a term may have lost), and
     the plain letters the document names nearby (a wrong letter: ∂z/∂w = w for x)."""
     scalars: list[str] = []
-    seen = _index_letters(rel) | _applied(rel)
+    seen = _index_letters(rel) | applied
     for s in irutil.symbols(rel):
         if s.sub or s.label is not None or s.base in seen or len(s.base.strip("\\")) > 8:
             continue
         seen.add(s.base)
         if not is_matrix_node(s) and names.key(s) not in ctx.functions:
             scalars.append(s.base)
-    used = {x.base for other in ctx.statements for x in irutil.symbols(other.relation)
-            if not x.sub and x.label is None and not x.accent}
-    nearby = sorted({k for k in list(ctx.quantities) + list(ctx.shapes) + sorted(ctx.mentioned) + sorted(used)
-                     if k.isalpha() and len(k) == 1 and k not in seen})
+    nearby = [k for k in _document_letters(ctx) if k not in seen]
     return scalars[:6], nearby[:10]
+
+
+def _document_letters(ctx: Context) -> list[str]:
+    """The one-letter names the document uses, sorted (computed once per document)."""
+    got = ctx.__dict__.get("plain_letters")
+    if got is None:
+        used = {x.base for other in ctx.statements for x in irutil.symbols(other.relation)
+                if not x.sub and x.label is None and not x.accent}
+        got = ctx.__dict__["plain_letters"] = sorted(
+            {k for k in list(ctx.quantities) + list(ctx.shapes) + sorted(ctx.mentioned) + sorted(used)
+             if k.isalpha() and len(k) == 1})
+    return got
 
 
 def _index_letters(rel: ir.Relation) -> set[str]:
@@ -530,6 +539,13 @@ class _Screen:
             point: dict[sp.Symbol, object] = {}
             orthogonal.draw_into(point, orthogonal.leaves(self.low.ctx, self.low, None), rng, 2)
             self.leaves[p].update({x: float(v) for x, v in point.items()})  # type: ignore[arg-type]
+
+    def is_matrix(self, node: object) -> bool:
+        """Whether ``node`` has a matrix value here (False when it cannot be screened)."""
+        try:
+            return not _scalar(self.value(node))
+        except (_Unscreenable, RecursionError):
+            return False
 
     # values: a tuple over points; each item a float (scalar) or a tuple of rows (matrix)
     def value(self, node: object) -> tuple[object, ...]:
@@ -989,12 +1005,7 @@ def find_fixes(ctx: Context, st: Statement, decider: object, text: str,
         screen = _Screen(ctx, st, decider)
     except (_Unscreenable, LowerError):
         return ()
-
-    def matrix_node(node: object) -> bool:
-        try:
-            return not _scalar(screen.value(node))
-        except (_Unscreenable, RecursionError):
-            return False
+    matrix_node = screen.is_matrix
 
     singles = edits("rhs", rel.rhs, ctx, rel, matrix_node) + edits("lhs", rel.lhs, ctx, rel, matrix_node)
     if shape_error:  # a shape error is mended by transposes and regrouping
@@ -1080,12 +1091,7 @@ def definition_mendable(ctx: Context, st: Statement, decider: object) -> bool:
         screen = _Screen(ctx, st, decider)
     except (_Unscreenable, LowerError):
         return False
-
-    def matrix_node(node: object) -> bool:
-        try:
-            return not _scalar(screen.value(node))
-        except (_Unscreenable, RecursionError):
-            return False
+    matrix_node = screen.is_matrix
 
     where = {"lhs": _addresses(rel.lhs), "rhs": _addresses(rel.rhs)}
     for e in [e for e in edits("rhs", rel.rhs, ctx, rel, matrix_node) if e.rank == 0][:MAX_SCREEN]:

@@ -20,22 +20,31 @@ from symcheck import irutil
 from symcheck.latex import ir
 
 
-def cells(node: object) -> list[object] | None:
-    """The entries of a literal side, in reading order: each a number or a negated number;
-    None when the side is not a literal of numbers."""
-    if isinstance(node, ir.Transpose):
+def entries(node: object) -> list[object] | None:
+    """The entries of a tuple ``(0.6931, 1.0986)ᵀ`` (a column) or of a matrix written out in
+    numbers, in reading order: each a number, a fraction of whole numbers, or one negated;
+    None for anything else."""
+    if isinstance(node, ir.Transpose) and isinstance(node.arg, ir.Paren) and node.arg.delim == "(":
         node = node.arg
-    if isinstance(node, ir.Paren) and node.delim in "([" and len(node.items) > 1:
+    if isinstance(node, ir.Paren) and node.delim == "(" and len(node.items) > 1:
         items: list[object] = list(node.items)
-    elif isinstance(node, ir.Matrix) and node.env in ("bmatrix", "pmatrix", "matrix", "array"):
+    elif isinstance(node, ir.Matrix) and node.rows:
         items = [c for row in node.rows for c in row]
     else:
-        items = [node]
-    for c in items:
-        bare = c.arg if isinstance(c, ir.Neg) else c
-        if not (isinstance(bare, ir.Number) or _fraction(bare)):
-            return None
-    return items
+        return None
+    return items if all(_number(c) for c in items) else None
+
+
+def cells(node: object) -> list[object] | None:
+    """The entries of a literal side: those of a tuple or a matrix of numbers, or the one
+    number it is; None when the side is not a literal."""
+    got = entries(node)
+    return [node] if got is None and _number(node) else got
+
+
+def _number(cell: object) -> bool:
+    bare = cell.arg if isinstance(cell, ir.Neg) else cell
+    return isinstance(bare, ir.Number) or _fraction(bare)
 
 
 def _fraction(node: object) -> bool:
@@ -51,10 +60,10 @@ def corrected(node: object, values: list[object]) -> str | None:
     entries = cells(node)
     if entries is None or len(entries) != len(values):
         return None
-    places = max((len(_text(c).split(".", 1)[1]) for c in entries if "." in _text(c)), default=0)
+    places = max((len(text(c).split(".", 1)[1]) for c in entries if "." in text(c)), default=0)
     new: dict[int, object] = {}
     for cell, value in zip(entries, values):
-        written = _written(value, _text(cell), places, cell.span)  # type: ignore[attr-defined]
+        written = _written(value, text(cell), places, cell.span)  # type: ignore[attr-defined]
         if written is None:
             return None
         new[id(cell)] = written
@@ -62,12 +71,18 @@ def corrected(node: object, values: list[object]) -> str | None:
     return printer.to_latex(fixed)
 
 
-def _text(cell: object) -> str:
-    """A cell as text: "0.25", "-3", "2/3"."""
+def text(cell: object) -> str:
+    """A cell as written: "0.25", "-3", "2/3"."""
     bare = cell.arg if isinstance(cell, ir.Neg) else cell
+    sign = "-" if isinstance(cell, ir.Neg) else ""
     if isinstance(bare, ir.Frac):
-        return f"{bare.num.text}/{bare.den.text}"  # type: ignore[attr-defined]
-    return bare.text  # type: ignore[attr-defined]
+        return f"{sign}{bare.num.text}/{bare.den.text}"  # type: ignore[attr-defined]
+    return sign + bare.text  # type: ignore[attr-defined]
+
+
+def rounded(v: object, places: int) -> str:
+    """``v`` to ``places`` decimals, halves away from zero as notes round (0.25 → 0.3)."""
+    return str(Decimal(str(sp.N(v, 30))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _written(value: object, stated: str, places: int, span: ir.Span) -> object | None:
@@ -85,12 +100,12 @@ def _written(value: object, stated: str, places: int, span: ir.Span) -> object |
     if not getattr(v, "is_number", False) or v.is_real is not True or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     if v.is_Rational and (v * 10 ** places).is_Integer:
-        text = str(Decimal(v.p) / Decimal(v.q)) if not v.is_Integer else str(int(v))
-        return _signed(text.lstrip("-"), v < 0, span)
+        exact = str(Decimal(v.p) / Decimal(v.q)) if not v.is_Integer else str(int(v))
+        return _signed(exact.lstrip("-"), v < 0, span)
     if "." in stated:
         places = len(stated.split(".", 1)[1])
-        text = str(Decimal(str(sp.N(v, 30))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-        return _signed(text.lstrip("-"), text.startswith("-") and Decimal(text) != 0, span)
+        shown = rounded(v, places)
+        return _signed(shown.lstrip("-"), shown.startswith("-") and Decimal(shown) != 0, span)
     if not v.is_Rational:
         return None
     if v.is_Integer:
